@@ -1,0 +1,59 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-16)
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard matchmaker/translations/*/LC_MESSAGES/messages.po))
+PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run test test-sqlite test-postgres bench install translations extract-messages clean
+
+install: $(STAMP) $(CATALOGS)
+
+$(STAMP): requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
+
+translations: $(CATALOGS)
+
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F matchmaker/translations/babel.cfg -k _l -o matchmaker/translations/messages.pot .
+	$(BIN)/pybabel update -i matchmaker/translations/messages.pot -d matchmaker/translations --no-fuzzy-matching
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed --if-empty
+	@echo
+	@echo "matchmaker (高新金服) is serving on http://127.0.0.1:8000"
+	@echo "Demo logins (role, email, password), kept in instance/demo-logins.txt:"
+	@if [ -f instance/demo-logins.txt ]; then sed 's/^/  /' instance/demo-logins.txt; else echo "  (none: this database was not seeded by make run)"; fi
+	@echo
+	$(BIN)/gunicorn -c gunicorn.conf.py
+
+# SQLite always; PostgreSQL when it answers, and always when CI=true (a fresh database per run).
+test: install
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ "$$CI" = "true" ] || $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_ADMIN_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	else \
+		echo "PostgreSQL does not answer at $(PG_ADMIN_URL): the PostgreSQL pass was not run"; \
+	fi
+
+test-sqlite: install
+	MATCHMAKER_TEST_DB=sqlite $(BIN)/python -m pytest -c tests/pytest.ini $(PYTEST_ARGS)
+
+test-postgres: install
+	MATCHMAKER_TEST_DB=postgresql TEST_PG_ADMIN_URL=$(PG_ADMIN_URL) $(BIN)/python -m pytest -c tests/pytest.ini -m "not browser" $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,119 @@
+"""matchmaker: the 高新金服 SME financing-matching platform."""
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, request, session
+
+from .config import CONFIGS, database_url_from_env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
+    """Build the application.
+
+    ``config`` is an environment name (development, testing, production) or a mapping of settings
+    laid over the testing configuration; by default ``MATCHMAKER_ENV`` decides (development).
+    """
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(ROOT / "templates"))
+    configure(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, config) -> None:
+    if isinstance(config, Mapping):
+        app.config.from_object(CONFIGS["testing"])
+        overrides = dict(config)
+    else:
+        app.config.from_object(CONFIGS[config or os.environ.get("MATCHMAKER_ENV", "development")])
+        overrides = {}
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url_from_env(
+        "sqlite:///" + os.path.join(app.instance_path, "matchmaker.sqlite3")
+    )
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        if app.config["ENV_NAME"] == "production":
+            raise RuntimeError("SECRET_KEY must be set in production")
+        app.config["SECRET_KEY"] = _instance_secret(app)
+    app.config["SESSION_COOKIE_NAME"] = "mm_session"
+
+
+def _instance_secret(app: Flask) -> str:
+    """A development key kept in the instance folder, so every gunicorn worker signs alike."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    from models import db
+
+    from .extensions import babel, csrf, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(ROOT / "matchmaker" / "translations"))
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+    from . import filters, security
+    from .auth import current
+
+    security.init_app(app)
+    current.init_app(app)
+    filters.init_app(app)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA busy_timeout = 10000")
+    cursor.close()
+
+
+def select_locale() -> str:
+    from flask import current_app
+
+    languages = list(current_app.config["LANGUAGES"])
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import api
+    from .auth.views import bp as auth_bp
+    from .public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    api.init_app(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from . import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from . import cli
+
+    cli.init_app(app)

@@ -1,0 +1,16 @@
+"""JSON API v1 (../shared/api-contract.md): thin handlers over the services."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    # Imported here: extensions.py needs api.errors, so this package must not need extensions at import.
+    from ..extensions import api, csrf
+    from . import auth
+
+    api.init_app(app)
+    for blueprint in (auth.bp,):
+        # Bearer-token calls carry no cookie authority, so CSRF tokens do not apply.
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)

@@ -1,0 +1,60 @@
+"""Accounts through the API: registration, bearer tokens, who am I."""
+from __future__ import annotations
+
+from flask import g
+from flask_smorest import Blueprint
+
+from models import TokenKind, db
+
+from ..auth import services
+from ..auth.current import api_actor
+from ..enterprise import services as enterprise_services
+from .schemas import RegisteredSchema, RegisterSchema, TokenRequestSchema, TokenSchema, UserSchema, user_dict
+
+bp = Blueprint("api_auth", __name__, url_prefix="/api/v1", description="Accounts and tokens")
+BEARER = [{"bearerAuth": []}]
+
+
+@bp.route("/auth/register", methods=["POST"])
+@bp.arguments(RegisterSchema)
+@bp.response(201, RegisteredSchema)
+@bp.alt_response(409, response="CONFLICT")
+def register(body):
+    """Self-registration of an enterprise and its first user"""
+    user = services.register_enterprise(email=body["email"], password=body["password"],
+                                        facts=body["enterprise"])
+    db.session.commit()
+    return {"user": user_dict(user), "enterprise": enterprise_services.as_dict(user.enterprise)}
+
+
+@bp.route("/auth/token", methods=["POST"])
+@bp.arguments(TokenRequestSchema)
+@bp.response(200, TokenSchema)
+@bp.alt_response(401, response="UNAUTHORIZED")
+@bp.alt_response(429, response="TOO_MANY_REQUESTS")
+def token(body):
+    """Exchange email and password for a bearer token"""
+    user = services.authenticate(email=body["email"], password=body["password"])
+    secret, issued = services.sign_in(user=user, kind=TokenKind.API)
+    db.session.commit()
+    return {"token": secret, "expires_at": issued.expires_at, "role": user.role.value}
+
+
+@bp.route("/auth/logout", methods=["POST"])
+@bp.response(204)
+@bp.alt_response(401, response="UNAUTHORIZED")
+@bp.doc(security=BEARER)
+def logout():
+    """Revoke the bearer token used for this call"""
+    api_actor()
+    services.sign_out(token=g.auth_token)
+    db.session.commit()
+
+
+@bp.route("/me", methods=["GET"])
+@bp.response(200, UserSchema)
+@bp.alt_response(401, response="UNAUTHORIZED")
+@bp.doc(security=BEARER)
+def me():
+    """The signed-in user"""
+    return user_dict(api_actor())

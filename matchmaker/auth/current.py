@@ -1,0 +1,91 @@
+"""Who is acting: loaded once per request from the session cookie or the bearer token."""
+from __future__ import annotations
+
+import functools
+
+from flask import Flask, g, redirect, request, session, url_for
+
+from models import Role, TokenKind, User, now_utc
+
+from ..errors import Forbidden, Unauthorized
+from . import sessions
+
+SESSION_KEY = "sid"
+
+
+def load_actor() -> None:
+    g.user = None
+    g.auth_token = None
+    if request.path.startswith("/api/"):
+        # The API trusts bearer tokens only: a browser's cookie must not authorise API calls,
+        # which carry no CSRF token.
+        header = request.headers.get("Authorization", "")
+        scheme, _, secret = header.partition(" ")
+        token = sessions.resolve(secret.strip(), kind=TokenKind.API) if scheme.lower() == "bearer" else None
+    else:
+        token = sessions.resolve(session.get(SESSION_KEY), kind=TokenKind.WEB)
+        if token is None and SESSION_KEY in session:
+            session.pop(SESSION_KEY)
+    if token is not None:
+        g.auth_token = token
+        g.user = token.user
+
+
+def current_user() -> User | None:
+    return g.get("user")
+
+
+def start_web_session(user: User) -> None:
+    from .services import sign_in
+
+    secret, _ = sign_in(user=user, kind=TokenKind.WEB)
+    lang = session.get("lang")
+    session.clear()  # a fresh session at sign-in, so nothing planted before it survives
+    session[SESSION_KEY] = secret
+    session.permanent = False
+    if lang:
+        session["lang"] = lang
+
+
+def login_required(view):
+    """Pages: anonymous visitors go to the login page and come back afterwards."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_user() is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def role_required(*roles: Role):
+    """Pages: signed in with one of ``roles``, else the login page (anonymous) or 403."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user().role not in roles:
+                raise Forbidden("当前账户无权访问此页面")
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def api_actor(*roles: Role) -> User:
+    """API: the acting user, or 401 without a valid token and 403 for a role not allowed."""
+    user = current_user()
+    if user is None:
+        raise Unauthorized("未提供有效的访问令牌（Authorization: Bearer <token>）",
+                           headers={"WWW-Authenticate": "Bearer"})
+    if roles and user.role not in roles:
+        raise Forbidden("当前角色无权执行此操作")
+    return user
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(load_actor)
+    app.context_processor(lambda: {"current_user": current_user(), "Role": Role, "now": now_utc})

@@ -1,0 +1,168 @@
+"""Accounts: registration, sign-in with throttling, administrators."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+
+from models import (
+    AuthToken, Enterprise, LoginFailure, Role, TokenKind, User, db, now_utc, verify_dummy_password,
+)
+
+from .. import audit
+from ..enterprise import services as enterprise_services
+from ..errors import Conflict, InvalidInput, TooManyRequests, Unauthorized
+from . import sessions
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
+BAD_CREDENTIALS = "邮箱或密码错误"
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def check_email(email: str) -> str | None:
+    if not email:
+        return "请填写邮箱"
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return "邮箱格式不正确"
+    return None
+
+
+def check_password(password: str | None) -> str | None:
+    if not password:
+        return "请填写密码"
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"密码最多 {MAX_PASSWORD_LENGTH} 个字符"
+    return None
+
+
+def check_registration(*, email: str, password: str, facts: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Every problem with a registration, per field (enterprise facts under ``enterprise.``)."""
+    problems: dict[str, list[str]] = {}
+    if (problem := check_email(normalize_email(email))) is not None:
+        problems["email"] = [problem]
+    if (problem := check_password(password)) is not None:
+        problems["password"] = [problem]
+    for field, messages in enterprise_services.check_facts(facts).items():
+        problems[f"enterprise.{field}"] = messages
+    return problems
+
+
+def register_enterprise(*, email: str, password: str, facts: Mapping[str, Any]) -> User:
+    """Create an enterprise and its first user. Problems with any field are reported together."""
+    email = normalize_email(email)
+    problems = check_registration(email=email, password=password, facts=facts)
+    if problems:
+        raise InvalidInput("注册信息有误，请检查标出的字段", problems)
+    if _email_taken(email):
+        raise Conflict("该邮箱已注册", {"email": ["该邮箱已注册"]})
+    try:
+        enterprise = enterprise_services.create(facts=facts)
+    except Conflict as conflict:
+        raise Conflict(conflict.message, {"enterprise.uscc": conflict.fields.get("uscc", [])}) from None
+    user = User(email=email, role=Role.ENTERPRISE, enterprise=enterprise)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("auth.register", actor_id=user.id, target_type="enterprise", target_id=enterprise.id)
+    return user
+
+
+def _email_taken(email: str) -> bool:
+    return db.session.scalar(sa.select(User.id).where(User.email == email)) is not None
+
+
+def locked_until(email: str, at: dt.datetime | None = None) -> dt.datetime | None:
+    """When the email's sign-in lock ends, or None if it is not locked.
+
+    Locked while the last window holds the limit of failures, and for at least LOGIN_LOCKOUT after
+    the failure that reached the limit.
+    """
+    cfg = current_app.config
+    at = at or now_utc()
+    limit, window, lockout = cfg["LOGIN_FAILURE_LIMIT"], cfg["LOGIN_FAILURE_WINDOW"], cfg["LOGIN_LOCKOUT"]
+    times = db.session.scalars(
+        sa.select(LoginFailure.at)
+        .where(LoginFailure.email == email, LoginFailure.at > at - window - lockout)
+        .order_by(LoginFailure.at.desc())
+        .limit(500)
+    ).all()
+    until = None
+    for newest in range(len(times) - limit + 1):
+        oldest = newest + limit - 1
+        if times[newest] - times[oldest] <= window:
+            end = max(times[newest] + lockout, times[oldest] + window)
+            until = end if until is None else max(until, end)
+    return until if until is not None and until > at else None
+
+
+def authenticate(*, email: str, password: str) -> User:
+    """The active user with these credentials, or Unauthorized / TooManyRequests."""
+    email = normalize_email(email)
+    until = locked_until(email)
+    if until is not None:
+        seconds = max(int((until - now_utc()).total_seconds()), 1)
+        raise TooManyRequests("登录失败次数过多，请稍后再试", headers={"Retry-After": str(seconds)})
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    if user is None:
+        verify_dummy_password(password or "")
+    if user is None or not user.is_active or not user.check_password(password or ""):
+        db.session.add(LoginFailure(email=email[:254], ip=audit.client_ip()))
+        audit.record("auth.login_failed", actor_id=user.id if user else None,
+                     detail={"email": email[:254]})
+        # The failure must count even though the request ends in an error (which rolls back).
+        db.session.commit()
+        raise Unauthorized(BAD_CREDENTIALS)
+    user.last_login_at = now_utc()
+    audit.record("auth.login", actor_id=user.id, target_type="user", target_id=user.id)
+    return user
+
+
+def sign_in(*, user: User, kind: TokenKind) -> tuple[str, AuthToken]:
+    return sessions.issue(user=user, kind=kind)
+
+
+def sign_out(*, token: AuthToken) -> None:
+    sessions.revoke(token)
+    audit.record("auth.logout", actor_id=token.user_id, target_type="user", target_id=token.user_id)
+
+
+def create_or_reset_admin(*, email: str, password: str) -> tuple[User, bool]:
+    email = normalize_email(email)
+    problems = {}
+    if (problem := check_email(email)) is not None:
+        problems["email"] = [problem]
+    if (problem := check_password(password)) is not None:
+        problems["password"] = [problem]
+    if problems:
+        raise InvalidInput("管理员信息有误", problems)
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    created = user is None
+    if created:
+        user = User(email=email, role=Role.ADMIN)
+        db.session.add(user)
+    elif user.role is not Role.ADMIN:
+        raise Conflict("该邮箱已属于非管理员账户", {"email": ["该邮箱已属于非管理员账户"]})
+    user.set_password(password)
+    user.is_active = True
+    db.session.flush()
+    if not created:
+        sessions.revoke_all(user=user)
+    audit.record("user.admin_password" if not created else "user.admin_create",
+                 target_type="user", target_id=user.id)
+    return user, created
+
+
+def enterprise_of(user: User) -> Enterprise | None:
+    return user.enterprise if user.role is Role.ENTERPRISE else None

@@ -1,0 +1,71 @@
+"""Configuration per environment. Everything that differs between machines comes from the environment."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+
+def database_url_from_env(default: str) -> str:
+    url = os.environ.get("DATABASE_URL") or default
+    # Operators write postgres:// or postgresql://; SQLAlchemy needs the psycopg 3 driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    ENV_NAME = "base"
+    TESTING = False
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI: str | None = None  # filled in by create_app (needs the instance path)
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    # The form token lives as long as the signed-in session, so a person who takes an hour to fill
+    # in a long form does not lose it to an expired token.
+    WTF_CSRF_TIME_LIMIT = None
+
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = {"zh": "简体中文", "en": "English"}
+
+    WEB_SESSION_TTL = dt.timedelta(hours=12)
+    API_TOKEN_TTL = dt.timedelta(hours=24)
+    LOGIN_FAILURE_LIMIT = 10
+    LOGIN_FAILURE_WINDOW = dt.timedelta(minutes=15)
+    LOGIN_LOCKOUT = dt.timedelta(minutes=5)
+
+    API_TITLE = "matchmaker API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_SPEC_OPTIONS = {
+        "info": {"description": "高新金服 matchmaker: SME financing-matching platform, JSON API v1."},
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
+        },
+    }
+    JSON_SORT_KEYS = False
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+
+
+CONFIGS = {c.ENV_NAME: c for c in (DevelopmentConfig, TestingConfig, ProductionConfig)}

@@ -1,0 +1,129 @@
+"""Enterprise profiles: the one place where a firm's facts are checked and stored."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from models import Certification, CreditRating, Enterprise, Industry, db, uscc
+
+from ..errors import Conflict, InvalidInput
+
+FACT_FIELDS = (
+    "name", "uscc", "industry", "founded_on", "employees", "annual_revenue_cny", "rd_ratio_pct",
+    "ip_count", "certifications", "credit_rating", "district", "has_collateral",
+)
+EDITABLE_FIELDS = tuple(f for f in FACT_FIELDS if f != "uscc") + ("share_in_leads",)
+# Figures beyond these are typing errors in this market (the largest SMEs stay far below).
+MAX_EMPLOYEES = 1_000_000
+MAX_REVENUE_CNY = 10**13
+MAX_IP_COUNT = 100_000
+EARLIEST_FOUNDING = dt.date(1949, 10, 1)
+
+
+def check_facts(facts: Mapping[str, Any], *, required: tuple[str, ...] = FACT_FIELDS,
+                today: dt.date | None = None) -> dict[str, list[str]]:
+    """Problems with ``facts``, per field, in Chinese. Empty when everything is acceptable."""
+    today = today or dt.date.today()
+    problems: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        problems.setdefault(field, []).append(message)
+
+    for field in required:
+        if facts.get(field) is None or facts.get(field) == "":
+            add(field, "此项为必填项")
+    # Only what was given is checked further: a missing value has its one message already.
+    facts = {k: v for k, v in facts.items() if v is not None and v != ""}
+    if (name := facts.get("name")) is not None and not (2 <= len(str(name).strip()) <= 120):
+        add("name", "企业名称应为 2 到 120 个字符")
+    if (code := facts.get("uscc")) is not None:
+        if (problem := uscc.problem(uscc.normalize(str(code)))) is not None:
+            add("uscc", problem)
+    if (industry := facts.get("industry")) is not None and industry not in Industry.values():
+        add("industry", f"未知的行业代码：{industry}")
+    if (founded := facts.get("founded_on")) is not None:
+        if not isinstance(founded, dt.date):
+            add("founded_on", "成立日期格式应为 YYYY-MM-DD")
+        elif founded > today:
+            add("founded_on", "成立日期不能晚于今天")
+        elif founded < EARLIEST_FOUNDING:
+            add("founded_on", "成立日期过早，请检查")
+    _check_range(facts, "employees", 0, MAX_EMPLOYEES, "员工人数", add)
+    _check_range(facts, "annual_revenue_cny", 0, MAX_REVENUE_CNY, "年营业收入", add)
+    _check_range(facts, "rd_ratio_pct", 0, 100, "研发投入占比", add)
+    _check_range(facts, "ip_count", 0, MAX_IP_COUNT, "知识产权数量", add)
+    if (certs := facts.get("certifications")) is not None:
+        unknown = [c for c in certs if c not in Certification.values()]
+        if unknown:
+            add("certifications", f"未知的资质代码：{'、'.join(map(str, unknown))}")
+    if (rating := facts.get("credit_rating")) is not None and rating not in CreditRating.values():
+        add("credit_rating", f"未知的信用评级：{rating}")
+    if (district := facts.get("district")) is not None and not (1 <= len(str(district).strip()) <= 40):
+        add("district", "所在区县应为 1 到 40 个字符")
+    return problems
+
+
+def _check_range(facts, field, low, high, label, add) -> None:
+    value = facts.get(field)
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        add(field, f"{label}应为数字")
+    elif value < low:
+        add(field, f"{label}不能为负数")
+    elif value > high:
+        add(field, f"{label}超出合理范围（最大 {high:,}）")
+
+
+def create(*, facts: Mapping[str, Any]) -> Enterprise:
+    problems = check_facts(facts)
+    if problems:
+        raise InvalidInput("企业信息有误", problems)
+    code = uscc.normalize(facts["uscc"])
+    if db.session.scalar(sa.select(Enterprise.id).where(Enterprise.uscc == code)) is not None:
+        raise Conflict("该统一社会信用代码已注册；如为贵司代码被占用，请联系管理员认领",
+                       {"uscc": ["该统一社会信用代码已注册"]})
+    enterprise = Enterprise(
+        name=facts["name"].strip(),
+        uscc=code,
+        industry=Industry(facts["industry"]),
+        founded_on=facts["founded_on"],
+        employees=facts["employees"],
+        annual_revenue_cny=int(facts["annual_revenue_cny"]),
+        rd_ratio_pct=float(facts["rd_ratio_pct"]),
+        ip_count=facts["ip_count"],
+        certifications=sorted(set(facts.get("certifications") or [])),
+        credit_rating=CreditRating(facts["credit_rating"]),
+        district=facts["district"].strip(),
+        has_collateral=bool(facts["has_collateral"]),
+        share_in_leads=bool(facts.get("share_in_leads", False)),
+    )
+    db.session.add(enterprise)
+    db.session.flush()
+    return enterprise
+
+
+def get(*, enterprise_id: int) -> Enterprise | None:
+    return db.session.get(Enterprise, enterprise_id)
+
+
+def as_dict(enterprise: Enterprise) -> dict[str, Any]:
+    return {
+        "id": enterprise.id,
+        "name": enterprise.name,
+        "uscc": enterprise.uscc,
+        "industry": enterprise.industry.value,
+        "founded_on": enterprise.founded_on,
+        "employees": enterprise.employees,
+        "annual_revenue_cny": enterprise.annual_revenue_cny,
+        "rd_ratio_pct": enterprise.rd_ratio_pct,
+        "ip_count": enterprise.ip_count,
+        "certifications": list(enterprise.certifications or []),
+        "credit_rating": enterprise.credit_rating.value,
+        "district": enterprise.district,
+        "has_collateral": enterprise.has_collateral,
+        "share_in_leads": enterprise.share_in_leads,
+    }

@@ -1,0 +1,57 @@
+"""Template filters: money in 万元, code labels in the reader's language, local times."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from models.codes import Certification, LabelledEnum
+
+
+def wan(amount_cny: int | None, digits: int = 2) -> str:
+    """Yuan shown in 万元 (or 亿元 when large), the unit people here think in."""
+    if amount_cny is None:
+        return "—"
+    if abs(amount_cny) >= 10**8:
+        return _("%(value)s 亿元", value=format(amount_cny / 10**8, f",.{digits}f"))
+    value = format(amount_cny / 10**4, f",.{digits}f").rstrip("0").rstrip(".")
+    return _("%(value)s 万元", value=value)
+
+
+def label(member: LabelledEnum | str | None) -> str:
+    """A code's label in the reader's language; plain text passes through."""
+    if member is None:
+        return "—"
+    if isinstance(member, LabelledEnum):
+        return member.label_in(str(get_locale()))
+    return str(member)
+
+
+def cert_label(code: str) -> str:
+    try:
+        return label(Certification(code))
+    except ValueError:
+        return code
+
+
+def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return "—"
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return value.astimezone(zone).strftime(fmt)
+
+
+def number(value: int | float | None) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(wan)
+    app.add_template_filter(label)
+    app.add_template_filter(local_time)
+    app.add_template_filter(cert_label)
+    app.add_template_filter(number)
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

@@ -1,0 +1,31 @@
+"""The landing page, the language switch and the load balancer's health check."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+
+from models import ProductKind
+
+from ..urls import safe_next
+from . import services
+
+bp = Blueprint("public", __name__)
+
+
+@bp.route("/")
+def index():
+    return render_template("public/index.html", figures=services.market_figures(),
+                           product_kinds=list(ProductKind))
+
+
+@bp.route("/lang/<code>")
+def switch_language(code: str):
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    return redirect(safe_next(request.args.get("next"), url_for("public.index")))
+
+
+@bp.route("/healthz")
+def healthz():
+    if not services.database_answers():
+        return jsonify({"status": "unavailable", "database": "unreachable", "model_version": None}), 503
+    return jsonify({"status": "ok", "database": "ok", "model_version": services.active_model_version()})

@@ -1,0 +1,131 @@
+"""The market's code lists (domain.md and the API contract), with their Chinese labels.
+
+Values are the API's codes; labels are the Simplified Chinese words people see (the web layer
+translates them for English readers).
+"""
+from __future__ import annotations
+
+import enum
+
+
+class LabelledEnum(str, enum.Enum):
+    label: str
+    label_en: str
+
+    def __new__(cls, value: str, label: str, label_en: str | None = None):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        member.label_en = label_en or label
+        return member
+
+    def label_in(self, language: str) -> str:
+        return self.label_en if language == "en" else self.label
+
+    @classmethod
+    def values(cls) -> list[str]:
+        return [m.value for m in cls]
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, LabelledEnum]]:
+        """(value, member) pairs; the member renders its label in the reader's language."""
+        return [(m.value, m) for m in cls]
+
+
+class Role(LabelledEnum):
+    ENTERPRISE = "enterprise", "企业", "Enterprise"
+    INSTITUTION = "institution", "金融机构", "Financial institution"
+    ADMIN = "admin", "管理员", "Administrator"
+
+
+class Industry(LabelledEnum):
+    NEXT_GEN_IT = "next_gen_it", "新一代信息技术", "Next-generation IT"
+    LIFE_HEALTH = "life_health", "生命健康", "Life and health"
+    GREEN_SMART_MANUFACTURING = "green_smart_manufacturing", "绿色低碳及智能制造", "Green, low-carbon and smart manufacturing"
+    HIGH_TECH_SERVICES = "high_tech_services", "高技术服务", "High-tech services"
+    OTHER = "other", "其他", "Other"
+
+
+class Certification(LabelledEnum):
+    HIGH_TECH_ENTERPRISE = "high_tech_enterprise", "高新技术企业", "High-tech enterprise"
+    SPECIALIZED_INNOVATIVE = "specialized_innovative", "专精特新", "Specialised and innovative SME"
+    TECH_SME = "tech_sme", "科技型中小企业", "Tech SME"
+
+
+class CreditRating(LabelledEnum):
+    """Best first; ``rank`` grows with quality so comparisons read naturally."""
+
+    AAA = "AAA", "AAA"
+    AA = "AA", "AA"
+    A = "A", "A"
+    BBB = "BBB", "BBB"
+    BB = "BB", "BB"
+    B = "B", "B"
+    C = "C", "C"
+
+    @property
+    def rank(self) -> int:
+        return len(CreditRating) - list(CreditRating).index(self)
+
+
+class InstitutionKind(LabelledEnum):
+    BANK = "bank", "银行", "Bank"
+    GUARANTEE = "guarantee", "融资担保公司", "Guarantee company"
+    LEASING = "leasing", "融资租赁公司", "Leasing company"
+    INSURANCE = "insurance", "保险公司", "Insurer"
+    FUND = "fund", "基金管理人", "Fund manager"
+    MICROCREDIT = "microcredit", "小额贷款公司", "Microcredit company"
+
+
+class ProductKind(LabelledEnum):
+    CREDIT_LOAN = "credit_loan", "信用贷款", "Credit loan"
+    GAOXIN_DAI = "gaoxin_dai", "高新贷", "Gaoxin loan"
+    KNOWLEDGE_VALUE = "knowledge_value", "知识价值信用贷款", "Knowledge-value credit loan"
+    IP_PLEDGE = "ip_pledge", "知识产权质押贷款", "IP-pledge loan"
+    EQUITY_PLEDGE = "equity_pledge", "股权质押贷款", "Equity-pledge loan"
+    EQUIPMENT_MORTGAGE = "equipment_mortgage", "科研设备抵押贷款", "Research-equipment mortgage"
+    GREEN_LOAN = "green_loan", "绿色信贷", "Green loan"
+    SUPPLY_CHAIN = "supply_chain", "供应链金融", "Supply-chain finance"
+    RENEWAL_LOAN = "renewal_loan", "无本续贷", "Renewal without repayment"
+    LEASING = "leasing", "融资租赁", "Finance lease"
+    GUARANTEE = "guarantee", "融资担保", "Financing guarantee"
+    TECH_INSURANCE = "tech_insurance", "科技保险", "Tech insurance"
+    EQUITY_INVESTMENT = "equity_investment", "股权投资", "Equity investment"
+
+
+class ProductStatus(LabelledEnum):
+    ACTIVE = "active", "上架中", "Active"
+    PAUSED = "paused", "已暂停", "Paused"
+    RETIRED = "retired", "已下架", "Retired"
+
+
+class NeedStatus(LabelledEnum):
+    OPEN = "open", "进行中", "Open"
+    WITHDRAWN = "withdrawn", "已撤回", "Withdrawn"
+    CLOSED = "closed", "已完成", "Closed"
+
+
+class ApplicationStatus(LabelledEnum):
+    SUBMITTED = "submitted", "已提交", "Submitted"
+    APPROVED = "approved", "已批准", "Approved"
+    REJECTED = "rejected", "已拒绝", "Rejected"
+    DISBURSED = "disbursed", "已放款", "Disbursed"
+    WITHDRAWN = "withdrawn", "已撤回", "Withdrawn"
+
+
+class TokenKind(LabelledEnum):
+    WEB = "web", "网页会话", "Web session"
+    API = "api", "API 令牌", "API token"
+
+
+class RejectReason(LabelledEnum):
+    """Structured reasons for a rejection, so the market's failures can be counted."""
+
+    INSUFFICIENT_RATING = "insufficient_rating", "信用评级不足", "Credit rating too low"
+    INSUFFICIENT_YEARS = "insufficient_years", "经营年限不足", "Too few years in business"
+    INSUFFICIENT_COLLATERAL = "insufficient_collateral", "抵押或担保不足", "Insufficient collateral or guarantee"
+    INCOMPLETE_DOCUMENTS = "incomplete_documents", "资料不全", "Incomplete documents"
+    HIGH_LEVERAGE = "high_leverage", "负债率过高", "Leverage too high"
+    INDUSTRY_MISMATCH = "industry_mismatch", "行业不符", "Industry not covered"
+    QUOTA_FULL = "quota_full", "额度已满", "Quota exhausted"
+    OTHER = "other", "其他", "Other"

@@ -1,0 +1,62 @@
+"""A financial product with its eligibility rules (what a firm must show to qualify)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import CodeList, UTCDateTime, db, enum_column, now_utc
+from .codes import CreditRating, ProductKind, ProductStatus
+
+# Above this an annual rate is a typing error, not a product (China's judicial cap is far lower).
+MAX_RATE_PCT = 36
+
+
+class Product(db.Model):
+    __tablename__ = "products"
+    __table_args__ = (
+        sa.CheckConstraint("min_amount_cny > 0", name="min_amount_positive"),
+        sa.CheckConstraint("min_amount_cny <= max_amount_cny", name="amount_range"),
+        sa.CheckConstraint("min_term_months > 0", name="min_term_positive"),
+        sa.CheckConstraint("min_term_months <= max_term_months", name="term_range"),
+        sa.CheckConstraint("rate_min_pct >= 0", name="rate_not_negative"),
+        sa.CheckConstraint("rate_min_pct <= rate_max_pct", name="rate_range"),
+        sa.CheckConstraint(f"rate_max_pct <= {MAX_RATE_PCT}", name="rate_plausible"),
+        sa.CheckConstraint("min_years >= 0", name="min_years_not_negative"),
+        sa.CheckConstraint("min_annual_revenue_cny >= 0", name="min_revenue_not_negative"),
+        sa.CheckConstraint("min_ip_count >= 0", name="min_ip_not_negative"),
+        sa.Index("ix_products_status_kind", "status", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(sa.ForeignKey("institutions.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    kind: Mapped[ProductKind] = mapped_column(enum_column(ProductKind))
+    min_amount_cny: Mapped[int] = mapped_column(sa.BigInteger)
+    max_amount_cny: Mapped[int] = mapped_column(sa.BigInteger)
+    min_term_months: Mapped[int] = mapped_column()
+    max_term_months: Mapped[int] = mapped_column()
+    rate_min_pct: Mapped[float] = mapped_column(sa.Float)
+    rate_max_pct: Mapped[float] = mapped_column(sa.Float)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[ProductStatus] = mapped_column(
+        enum_column(ProductStatus), default=ProductStatus.ACTIVE
+    )
+    # Eligibility rules. An empty list means "no restriction".
+    industries: Mapped[list[str]] = mapped_column(CodeList, default=list)
+    min_years: Mapped[float] = mapped_column(sa.Float, default=0)
+    min_annual_revenue_cny: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    min_ip_count: Mapped[int] = mapped_column(default=0)
+    required_certifications: Mapped[list[str]] = mapped_column(CodeList, default=list)
+    min_credit_rating: Mapped[CreditRating | None] = mapped_column(
+        enum_column(CreditRating, name="min_credit_rating")
+    )
+    collateral_required: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    institution = relationship("Institution", back_populates="products")
+
+    def __repr__(self) -> str:
+        return f"<Product {self.id} {self.name}>"

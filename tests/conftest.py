@@ -1,0 +1,156 @@
+"""Fixtures in the flaskr style: ``app``, ``client``, ``runner``, plus a fresh database per run.
+
+MATCHMAKER_TEST_DB=postgresql runs the suite on a PostgreSQL database created for this run and
+dropped after it; otherwise a SQLite file in a temporary folder. Either way the schema is built by
+the migrations, as in production.
+"""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from matchmaker import create_app
+from models import Enterprise, Institution, Role, User, db
+
+BACKEND = os.environ.get("MATCHMAKER_TEST_DB", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if BACKEND != "postgresql":
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "matchmaker-test.sqlite3")
+        return
+    admin_url = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    admin_url = admin_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    name = f"matchmaker_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def make_app(database_url: str, **overrides):
+    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url):
+    app = make_app(database_url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+@pytest.fixture
+def app(migrated):
+    app = make_app(migrated)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for tests that work with the database directly.
+
+    Kept out of ``app`` on purpose: a request made inside a pushed app context would share ``g``
+    with the test and with the requests before it.
+    """
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(sa.text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# ---------------------------------------------------------------- helpers shared by the tests
+
+def valid_uscc(first17: str = "91500107MA5U8XGK7") -> str:
+    from models.uscc import check_character
+
+    return first17 + check_character(first17)
+
+
+def enterprise_facts(**overrides) -> dict:
+    import datetime as dt
+
+    facts = {
+        "name": "重庆云启智能科技有限公司",
+        "uscc": valid_uscc(),
+        "industry": "next_gen_it",
+        "founded_on": dt.date(2016, 5, 20),
+        "employees": 86,
+        "annual_revenue_cny": 32_000_000,
+        "rd_ratio_pct": 8.5,
+        "ip_count": 14,
+        "certifications": ["high_tech_enterprise", "tech_sme"],
+        "credit_rating": "A",
+        "district": "九龙坡区",
+        "has_collateral": True,
+    }
+    facts.update(overrides)
+    return facts
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "the page carries no CSRF token"
+    return match.group(1)
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a user of any role (with its tenant) directly in the database."""
+
+    def make(role: str = "enterprise", email: str | None = None, password: str = "correct-horse-42",
+             **facts) -> SimpleNamespace:
+        email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.cn"
+        user = User(email=email, role=Role(role))
+        if role == "enterprise":
+            data = enterprise_facts(uscc=valid_uscc("915001" + uuid.uuid4().hex[:11].upper()), **facts)
+            data["certifications"] = list(data["certifications"])
+            user.enterprise = Enterprise(**data)
+        elif role == "institution":
+            user.institution = Institution(name=f"测试银行{uuid.uuid4().hex[:6]}支行", kind="bank")
+        user.set_password(password)
+        with app.app_context():
+            db.session.add(user)
+            db.session.commit()
+            return SimpleNamespace(id=user.id, email=user.email, password=password, role=role,
+                                   enterprise_id=user.enterprise_id, institution_id=user.institution_id)
+
+    return make
