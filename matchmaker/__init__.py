@@ -19,9 +19,13 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     """Build the application.
 
     ``config`` is an environment name (development, testing, production) or a mapping of settings
-    laid over the testing configuration; by default ``MATCHMAKER_ENV`` decides (development).
+    laid over the testing configuration (``INSTANCE_PATH`` moves the instance folder); by default
+    ``MATCHMAKER_ENV`` decides (development).
     """
-    app = Flask(__name__, instance_relative_config=True, template_folder=str(ROOT / "templates"))
+    instance_path = config.get("INSTANCE_PATH") if isinstance(config, Mapping) else None
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path,
+                template_folder=str(ROOT / "templates"))
+    app.json.ensure_ascii = False  # Chinese text as-is in JSON, as the contract prefers
     configure(app, config)
     register_extensions(app)
     register_blueprints(app)

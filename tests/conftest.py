@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import uuid
 from types import SimpleNamespace
 
@@ -40,8 +41,12 @@ def database_url(tmp_path_factory):
         admin.dispose()
 
 
+INSTANCE = tempfile.mkdtemp(prefix="matchmaker-instance-")
+
+
 def make_app(database_url: str, **overrides):
-    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+    # A throwaway instance folder: tests must never touch the developer's demo logins or database.
+    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": INSTANCE, **overrides})
 
 
 @pytest.fixture(scope="session")

@@ -48,11 +48,11 @@ def test_database_url_names_the_psycopg_driver(monkeypatch, given, expected):
     assert database_url_from_env("sqlite://") == expected
 
 
-def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch):
+def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch, tmp_path):
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    app = create_app("testing")
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
-    assert app.instance_path in app.config["SQLALCHEMY_DATABASE_URI"]
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/matchmaker.sqlite3"
 
 
 def test_healthz_reports_database_and_model(client):

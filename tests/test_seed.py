@@ -1,0 +1,146 @@
+"""The demo market: the real platform's figures, determinism, and a clean bulk load."""
+import collections
+import datetime as dt
+import hashlib
+import json
+import os
+import stat
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+
+from models import (
+    Application, ApplicationEvent, Enterprise, FinancingNeed, Institution, Product, User, db, uscc,
+)
+from seed import CREDENTIALS_FILE, MarketNotEmpty, load_market
+from seed.market import NeedTable, ProductTable, approval_probability, draw_market, failed_rules
+
+AS_OF = dt.date(2026, 11, 1)
+
+
+@pytest.fixture(scope="module")
+def full_market():
+    return draw_market(enterprises=5_928, seed=2022, as_of=AS_OF)
+
+
+def fingerprint(market) -> str:
+    payload = [market.institutions, market.products, market.enterprises, market.needs, market.applications,
+               market.events]
+    return hashlib.sha256(json.dumps(payload, default=str, sort_keys=True).encode()).hexdigest()
+
+
+def test_full_market_has_the_real_platforms_scale(full_market):
+    m = full_market
+    assert len(m.enterprises) == 5_928
+    assert len(m.products) == 135
+    kinds = collections.Counter(i["kind"] for i in m.institutions)
+    assert kinds == {"bank": 18, "fund": 7, "leasing": 5, "guarantee": 2, "insurance": 2}
+
+
+def test_disbursed_total_is_13_34_yi_within_2_percent(full_market):
+    history = [a for a in full_market.applications if a["created_at"].year <= 2021]
+    total = sum(a["disbursed_amount_cny"] for a in history if a["status"] == "disbursed")
+    assert abs(total - 1_334_000_000) / 1_334_000_000 < 0.02
+    assert all(a["status"] != "disbursed" for a in full_market.applications if a["created_at"].year > 2021)
+
+
+def test_history_spans_2019_to_2021_and_open_needs_are_recent(full_market):
+    history = [n for n in full_market.needs if n["status"] != "open"]
+    assert {n["created_at"].year for n in history} == {2019, 2020, 2021}
+    open_needs = [n for n in full_market.needs if n["status"] == "open"]
+    assert open_needs and all(0 < (AS_OF - n["created_at"].date()).days <= 61 for n in open_needs)
+
+
+def test_every_code_and_name_is_valid(full_market):
+    m = full_market
+    assert all(uscc.is_valid(e["uscc"]) for e in m.enterprises)
+    assert len({e["uscc"] for e in m.enterprises}) == len(m.enterprises)
+    assert len({e["name"] for e in m.enterprises}) == len(m.enterprises)
+    assert all(e["name"].startswith("重庆") and e["name"].endswith("公司") for e in m.enterprises)
+    assert {e["industry"] for e in m.enterprises} == {"next_gen_it", "life_health", "green_smart_manufacturing",
+                                                     "high_tech_services", "other"}
+    assert {p["kind"] for p in m.products} == {
+        "credit_loan", "gaoxin_dai", "knowledge_value", "ip_pledge", "equity_pledge", "equipment_mortgage",
+        "green_loan", "supply_chain", "renewal_loan", "leasing", "guarantee", "tech_insurance",
+        "equity_investment"}
+    for p in m.products:
+        assert 0 < p["min_amount_cny"] <= p["max_amount_cny"]
+        assert 0 < p["min_term_months"] <= p["max_term_months"]
+        assert 0 <= p["rate_min_pct"] <= p["rate_max_pct"] <= 36
+
+
+def test_history_follows_the_written_approval_law(full_market):
+    """Observed approval frequency matches the law's mean probability (a calibration check)."""
+    m = full_market
+    history_needs = [n for n in m.needs if n["status"] != "open"]
+    table = ProductTable(m.products, m.appetite)
+    needs = NeedTable(history_needs, m.enterprises, m.quality)
+    row_of = {n["id"]: i for i, n in enumerate(history_needs)}
+    apps = [a for a in m.applications if a["need_id"] in row_of]
+    n_idx = np.array([row_of[a["need_id"]] for a in apps])
+    p_idx = np.array([a["product_id"] - 1 for a in apps])
+    failed = failed_rules(needs, table)[n_idx, p_idx]
+    predicted = approval_probability(needs, n_idx, table, p_idx, failed)
+    observed = np.array([a["approved_amount_cny"] is not None for a in apps])
+    assert abs(predicted.mean() - observed.mean()) < 0.03
+    # Better ratings are approved more often, as the law says.
+    assert observed[needs.rating[n_idx] >= 6].mean() > observed[needs.rating[n_idx] <= 3].mean() + 0.2
+    # Applications outside the rules are rarely approved.
+    assert observed[failed > 0].mean() < 0.15 < observed[failed == 0].mean()
+
+
+def test_same_seed_same_market_other_seed_other_market():
+    one = draw_market(enterprises=300, seed=7, as_of=AS_OF)
+    again = draw_market(enterprises=300, seed=7, as_of=AS_OF)
+    other = draw_market(enterprises=300, seed=8, as_of=AS_OF)
+    assert fingerprint(one) == fingerprint(again)
+    assert fingerprint(one) != fingerprint(other)
+
+
+def test_load_market_writes_everything_and_demo_logins_work(app, client, tmp_path):
+    with app.app_context():
+        summary = load_market(enterprises=120, seed=3, credentials_path=tmp_path, progress=False, as_of=AS_OF)
+        counts = {model.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+                  for model in (Institution, Product, Enterprise, FinancingNeed, Application, User)}
+        disbursed = db.session.scalar(sa.select(sa.func.sum(Application.disbursed_amount_cny)))
+        events = db.session.scalar(sa.select(sa.func.count()).select_from(ApplicationEvent))
+    assert counts == {"institutions": 34, "products": 135, "enterprises": 120, "financing_needs": summary["needs"],
+                      "applications": summary["applications"], "users": 3}
+    assert disbursed == summary["disbursed_amount_cny"]
+    assert events >= summary["applications"]
+    path = tmp_path / CREDENTIALS_FILE
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    logins = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
+    assert [role for role, _, _ in logins] == ["admin", "institution", "enterprise"]
+    for role, email, password in logins:
+        response = client.post("/api/v1/auth/token", json={"email": email, "password": password})
+        assert response.status_code == 200 and response.json["role"] == role
+    landing = client.get("/").get_data(as_text=True)
+    assert 'data-figure="enterprises">120<' in landing
+
+
+def test_load_market_refuses_a_database_with_data(app, make_user):
+    make_user("admin")
+    with app.app_context(), pytest.raises(MarketNotEmpty):
+        load_market(enterprises=50, seed=1, progress=False, as_of=AS_OF)
+
+
+def test_new_rows_continue_after_the_seeded_ids(app, client):
+    with app.app_context():
+        load_market(enterprises=40, seed=2, progress=False, as_of=AS_OF)
+    from tests.test_api import registration
+
+    response = client.post("/api/v1/auth/register", json=registration())
+    assert response.status_code == 201, response.json
+    assert response.json["enterprise"]["id"] == 41
+
+
+def test_seed_command(runner, app):
+    result = runner.invoke(args=["seed", "--enterprises", "60", "--seed", "4", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "enterprises: 60" in result.output and "products: 135" in result.output
+    again = runner.invoke(args=["seed", "--enterprises", "60", "--quiet"])
+    assert again.exit_code != 0 and "拒绝导入" in again.output
+    tolerant = runner.invoke(args=["seed", "--if-empty", "--quiet"])
+    assert tolerant.exit_code == 0 and "already holds data" in tolerant.output
