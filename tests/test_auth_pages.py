@@ -230,3 +230,25 @@ def test_create_admin_command(runner, app):
         assert admin.role.value == "admin" and admin.check_password("another-long-one")
     refused = runner.invoke(args=["create-admin", "--email", "x@bureau.cn", "--password", "short"])
     assert refused.exit_code != 0 and "至少需要 10 个字符" in refused.output
+
+
+def test_role_required_pages_refuse_other_roles(migrated, make_user):
+    """The page decorator: anonymous visitors to the login page, a wrong role 403 in Chinese."""
+    from matchmaker.auth.current import role_required
+    from models import Role
+    from tests.conftest import make_app
+
+    app = make_app(migrated)
+
+    @app.route("/_admin_only")
+    @role_required(Role.ADMIN)
+    def admin_only():
+        return "secret figures"
+
+    client = app.test_client()
+    assert client.get("/_admin_only").headers["Location"].startswith("/auth/login")
+    owner = make_user("enterprise")
+    submit(client, "/auth/login", {"email": owner.email, "password": owner.password})
+    refused = client.get("/_admin_only")
+    assert refused.status_code == 403 and "无权访问" in refused.get_data(as_text=True)
+    assert "secret figures" not in refused.get_data(as_text=True)
