@@ -30,6 +30,7 @@ extract-messages: $(STAMP)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed --if-empty
+	$(FLASK) ranker train --if-none-active
 	@echo
 	@echo "matchmaker (高新金服) is serving on http://127.0.0.1:8000"
 	@echo "Demo logins (role, email, password), kept in instance/demo-logins.txt:"

@@ -1,9 +1,11 @@
 """Commands for operators and scripts (flask --app wsgi ...)."""
 from __future__ import annotations
 
+import time
+
 import click
 from flask import Flask
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
 from models import db
 
@@ -55,6 +57,67 @@ def seed_command(enterprises: int | None, seed_value: int | None, quiet: bool, i
         click.echo(f"{key}: {value}")
 
 
+ranker = AppGroup("ranker", help="Train and evaluate the matching ranker.")
+METRIC_COLUMNS = ("ndcg_at_5", "map_at_5", "recall_at_10", "auc", "brier", "gap_closed")
+
+
+def _table(metrics: dict) -> str:
+    lines = [f"{'order':<10}" + "".join(f"{c:>14}" for c in METRIC_COLUMNS)]
+    for name in ("model", "active", "rules", "random", "oracle"):
+        if name not in metrics:
+            continue
+        cells = []
+        for column in METRIC_COLUMNS:
+            value = metrics[name].get(column)
+            cells.append(f"{'—' if value is None else format(value, '.4f'):>14}")
+        lines.append(f"{name:<10}" + "".join(cells))
+    held = metrics.get("_heldout")
+    if held:
+        lines.append(f"held out: {held['needs']} needs, {held['applications']} decided applications "
+                     f"({held['positives']} approved)")
+    return "\n".join(lines)
+
+
+@ranker.command("train")
+@click.option("--if-none-active", is_flag=True, help="do nothing when a model is already active")
+@with_appcontext
+def ranker_train(if_none_active: bool) -> None:
+    """Fit on every decided application; activate the model if it beats the active one."""
+    from .matching import scorer, services
+
+    if if_none_active and scorer.active_version() is not None:
+        click.echo(f"ranker {scorer.active_version()} is active: not training")
+        return
+    started = time.perf_counter()
+    try:
+        result = services.train(progress=lambda message: click.echo(f"  {message} …"))
+    except DomainError as error:
+        if if_none_active:
+            click.echo(f"not trained: {error.message}")
+            return
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(f"model {result['model_version']} trained on {result['trained_rows']} applications "
+               f"in {time.perf_counter() - started:.1f} s; "
+               + ("activated" if result["activated"] else "NOT activated (it does not beat the active order)"))
+    click.echo(_table({"model": result["metrics"], **result["baseline_metrics"]}))
+
+
+@ranker.command("evaluate")
+@with_appcontext
+def ranker_evaluate() -> None:
+    """Print the active order's metrics on the hold-out beside the baselines."""
+    from .matching import services
+
+    try:
+        result = services.evaluate()
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"active order: {result['model_version']}")
+    click.echo(_table(result["metrics"]))
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_command)
+    app.cli.add_command(ranker)

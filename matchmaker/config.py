@@ -51,6 +51,8 @@ class Config:
         },
     }
     JSON_SORT_KEYS = False
+    # MatchRanker parameters beyond its defaults (the tests train smaller models, faster).
+    RANKER_PARAMS: dict = {}
 
 
 class DevelopmentConfig(Config):
@@ -61,6 +63,7 @@ class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "testing-secret-key-not-for-production"
+    RANKER_PARAMS = {"max_iter": 300, "learning_rate": 0.1}
 
 
 class ProductionConfig(Config):

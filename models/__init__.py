@@ -22,6 +22,7 @@ from .application import TRANSITIONS, Application, ApplicationEvent
 from .ranker import RankerModel
 from .audit import AuditEvent
 from .consent import Consent
+from .demo import DemoMarket
 
 __all__ = [
     "Base", "UTCDateTime", "db", "now_utc",
@@ -29,5 +30,5 @@ __all__ = [
     "NeedStatus", "ProductKind", "ProductStatus", "RejectReason", "Role", "TokenKind",
     "AuthToken", "LoginFailure", "User", "hash_password", "verify_dummy_password",
     "Enterprise", "Institution", "MAX_RATE_PCT", "Product", "FinancingNeed",
-    "TRANSITIONS", "Application", "ApplicationEvent", "RankerModel", "AuditEvent", "Consent",
+    "TRANSITIONS", "Application", "ApplicationEvent", "RankerModel", "AuditEvent", "Consent", "DemoMarket",
 ]

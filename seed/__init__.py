@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from tqdm import tqdm
 
 from models import (
-    Application, ApplicationEvent, Enterprise, FinancingNeed, Institution, Product, Role, User, db,
+    Application, ApplicationEvent, DemoMarket, Enterprise, FinancingNeed, Institution, Product, Role, User,
+    db,
     hash_password,
 )
 
@@ -50,7 +51,8 @@ def load_market(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_S
     """Draw the market and write it in bulk, in one transaction. Refuses a database holding data."""
     if not database_is_empty():
         raise MarketNotEmpty("数据库中已有数据，拒绝导入演示数据（demo data is only loaded into an empty database）")
-    market = draw_market(enterprises=enterprises, seed=seed, as_of=as_of or dt.date.today())
+    as_of = as_of or dt.date.today()
+    market = draw_market(enterprises=enterprises, seed=seed, as_of=as_of)
     rows = {
         Institution: [{k: v for k, v in r.items() if k != "short_name"} for r in market.institutions],
         Product: market.products,
@@ -68,6 +70,7 @@ def load_market(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_S
                 db.session.execute(sa.insert(model), chunk)
                 bar.update(len(chunk))
     _reset_sequences()
+    db.session.add(DemoMarket(seed=seed, enterprises=enterprises, as_of=as_of))
     logins = _demo_accounts(market)
     db.session.commit()
     if credentials_path is not None:

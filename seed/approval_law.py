@@ -15,7 +15,7 @@ For an application of firm f with need n to product p, the log-odds of approval 
         + 0.60 * collateral(f, n) * secured(p)                  # pledged assets matter to secured products
         + 0.45 * industry_focus(p, f)                           # a product built for the firm's industry
         + 0.30 * (rate_min_pct(p) - 4.0) * lending(p)           # risk-based pricing: dearer products accept more risk
-        + appetite(p)                                           # the institution's own appetite, N(0, 0.25)
+        + appetite(p)                                           # the institution's own appetite, N(0, 0.15)
         + 0.30 * q(f)                                           # what lenders learn off the platform, N(0, 1)
         - 2.50 * failed_rules(f, n, p)                          # applications outside the rules rarely pass
 

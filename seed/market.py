@@ -22,7 +22,7 @@ HISTORY_END = dt.date(2021, 12, 20)
 # The real platform brokered 13.34 亿元 in 2019-2021 for its 5,928 firms; the demo scales with size.
 DISBURSED_TARGET_CNY = 1_334_000_000
 REAL_ENTERPRISES = 5_928
-HISTORY_NEEDS_PER_FIRM = 0.40
+HISTORY_NEEDS_PER_FIRM = 1.20
 OPEN_NEEDS_PER_FIRM = 0.25
 INDUSTRY_SHARES = (("next_gen_it", .30), ("life_health", .18), ("green_smart_manufacturing", .27),
                    ("high_tech_services", .17), ("other", .08))
@@ -208,7 +208,7 @@ def approval_probability(needs: NeedTable, n_idx: np.ndarray, products: ProductT
 
 def draw_need(rng: np.random.Generator, prng: random.Random, firm: dict, need_id: int,
               created: dt.datetime) -> dict:
-    amount = firm["annual_revenue_cny"] * rng.lognormal(np.log(0.018), 0.7)
+    amount = firm["annual_revenue_cny"] * rng.lognormal(np.log(0.007), 0.7)
     amount = int(np.clip(round(amount / W), 10, 5000)) * W
     if rng.random() < 0.6:
         preferred = []
@@ -229,7 +229,7 @@ def draw_market(*, enterprises: int, seed: int, as_of: dt.date) -> Market:
     prng = random.Random(seed)
     institution_rows = catalogue.institutions()
     product_rows = catalogue.products(institution_rows, prng)
-    appetite = rng.normal(0, 0.25, len(product_rows))
+    appetite = rng.normal(0, 0.15, len(product_rows))
     firms, quality = draw_enterprises(enterprises, rng, prng)
     market = Market(institution_rows, product_rows, firms, quality=quality, appetite=appetite)
     table = ProductTable(product_rows, appetite)
@@ -269,7 +269,7 @@ def _choose_products(needs: NeedTable, table: ProductTable, failed: np.ndarray, 
         others = np.flatnonzero(wanted & (failed[i] > 0))
         chosen: list[int] = []
         if eligible.size:
-            count = min(eligible.size, prng.choice([1, 2, 2, 3]))
+            count = min(eligible.size, prng.choice([1, 2, 2, 3, 3, 4]))
             chosen = [int(p) for p in rng.choice(eligible, size=count, replace=False)]
             if others.size and rng.random() < 0.12:
                 chosen.append(int(rng.choice(others)))

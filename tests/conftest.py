@@ -69,6 +69,23 @@ def app(migrated):
 
 
 @pytest.fixture
+def other_app(migrated):
+    """Build further apps on the test database (to add a route, say); their pools are closed after."""
+    apps = []
+
+    def make(**overrides):
+        made = make_app(migrated, **overrides)
+        apps.append(made)
+        return made
+
+    yield make
+    for made in apps:
+        with made.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def ctx(app):
     """An application context for tests that work with the database directly.
 

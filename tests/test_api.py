@@ -200,10 +200,8 @@ def test_error_413_body_over_16_mib(client):
     assert_error(response, 413, "payload_too_large")
 
 
-def test_error_500_without_internals(migrated):
-    from tests.conftest import make_app
-
-    app = make_app(migrated)
+def test_error_500_without_internals(other_app):
+    app = other_app()
 
     @app.route("/api/v1/_explode")
     def explode():

@@ -232,13 +232,12 @@ def test_create_admin_command(runner, app):
     assert refused.exit_code != 0 and "至少需要 10 个字符" in refused.output
 
 
-def test_role_required_pages_refuse_other_roles(migrated, make_user):
+def test_role_required_pages_refuse_other_roles(other_app, make_user):
     """The page decorator: anonymous visitors to the login page, a wrong role 403 in Chinese."""
     from matchmaker.auth.current import role_required
     from models import Role
-    from tests.conftest import make_app
 
-    app = make_app(migrated)
+    app = other_app()
 
     @app.route("/_admin_only")
     @role_required(Role.ADMIN)

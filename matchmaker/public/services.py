@@ -4,8 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from models import (
-    Application, ApplicationStatus, Enterprise, FinancingNeed, Institution, Product, ProductStatus,
-    RankerModel, db,
+    Application, ApplicationStatus, Enterprise, FinancingNeed, Institution, Product, ProductStatus, db,
 )
 
 
@@ -37,5 +36,6 @@ def database_answers() -> bool:
 
 def active_model_version() -> str:
     """The active ranker's version, or "rules" while the transparent rules score is in use."""
-    version = db.session.scalar(sa.select(RankerModel.version).where(RankerModel.is_active))
-    return version or "rules"
+    from ..matching.scorer import active_version
+
+    return active_version() or "rules"

@@ -1,0 +1,146 @@
+"""Loading the engine's frames from the database with a few set-based queries."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from models import (
+    Application, ApplicationStatus, Enterprise, FinancingNeed, Institution, NeedStatus, Product, ProductStatus, db,
+)
+
+from ..ranking.frames import Needs, Products
+from ..ranking.training import Outcomes
+
+
+def _value(x):
+    return getattr(x, "value", x)
+
+
+def track_records() -> dict[int, tuple[int, int]]:
+    """Per product: (decided applications, approvals), in one grouped query."""
+    rows = db.session.execute(
+        sa.select(Application.product_id, sa.func.count(),
+                  sa.func.count(Application.approved_amount_cny))
+        .where(Application.decided_at.is_not(None)).group_by(Application.product_id)
+    ).all()
+    return {product_id: (int(decided), int(approved)) for product_id, decided, approved in rows}
+
+
+def product_frame(*, active_only: bool = True, product_ids=None, with_track_record: bool = True) -> pd.DataFrame:
+    query = sa.select(
+        Product.id.label("product_id"), Product.name.label("product_name"), Product.kind, Product.min_amount_cny,
+        Product.max_amount_cny, Product.min_term_months, Product.max_term_months, Product.rate_min_pct,
+        Product.rate_max_pct, Product.industries, Product.min_years, Product.min_annual_revenue_cny,
+        Product.min_ip_count, Product.required_certifications, Product.min_credit_rating,
+        Product.collateral_required, Product.institution_id, Institution.name.label("institution_name"),
+        Product.status,
+    ).join(Institution, Institution.id == Product.institution_id).order_by(Product.id)
+    if active_only:
+        query = query.where(Product.status == ProductStatus.ACTIVE)
+    if product_ids is not None:
+        query = query.where(Product.id.in_(list(product_ids)))
+    frame = pd.DataFrame(db.session.execute(query).mappings().all(),
+                         columns=[c.name for c in query.selected_columns])
+    if with_track_record:
+        record = track_records()
+        frame["decided_count"] = frame["product_id"].map(lambda p: record.get(p, (0, 0))[0])
+        frame["approved_count"] = frame["product_id"].map(lambda p: record.get(p, (0, 0))[1])
+    for column in ("kind", "min_credit_rating", "status"):
+        frame[column] = frame[column].map(_value).astype(object)
+    frame["min_credit_rating"] = frame["min_credit_rating"].where(frame["min_credit_rating"].notna(), None)
+    return frame
+
+
+def need_frame(*, where=None, at: dt.date | None = None) -> pd.DataFrame:
+    """Needs with their firm's facts; ``years`` to ``at`` (today) or, when ``at`` is None, to the need's date."""
+    query = sa.select(
+        FinancingNeed.id.label("need_id"), FinancingNeed.amount_cny, FinancingNeed.term_months,
+        FinancingNeed.preferred_kinds, FinancingNeed.max_rate_pct, FinancingNeed.collateral_offered,
+        FinancingNeed.created_at, FinancingNeed.status, Enterprise.id.label("enterprise_id"),
+        Enterprise.name.label("enterprise_name"), Enterprise.founded_on, Enterprise.employees,
+        Enterprise.annual_revenue_cny, Enterprise.rd_ratio_pct, Enterprise.ip_count, Enterprise.certifications,
+        Enterprise.credit_rating, Enterprise.industry, Enterprise.share_in_leads,
+    ).join(Enterprise, Enterprise.id == FinancingNeed.enterprise_id).order_by(FinancingNeed.id)
+    if where is not None:
+        query = query.where(*where) if isinstance(where, (list, tuple)) else query.where(where)
+    frame = pd.DataFrame(db.session.execute(query).mappings().all(),
+                         columns=[c.name for c in query.selected_columns])
+    for column in ("credit_rating", "industry", "status"):
+        frame[column] = frame[column].map(_value).astype(object)
+    if frame.empty:
+        frame["years"] = pd.Series(dtype=float)
+        return frame
+    reference = (pd.Series([at] * len(frame)) if at is not None
+                 else frame["created_at"].map(lambda t: t.date()))
+    frame["years"] = [(r - f).days / 365.25 for r, f in zip(reference, frame["founded_on"])]
+    return frame
+
+
+def open_needs_frame(*, at: dt.date, shared_only: bool = False) -> pd.DataFrame:
+    where = [FinancingNeed.status == NeedStatus.OPEN]
+    if shared_only:
+        where.append(Enterprise.share_in_leads.is_(True))
+    return need_frame(where=where, at=at)
+
+
+# Per process: the active catalogue as arrays, rebuilt when a product changes. The products' track
+# records are refreshed at most every TRACK_TTL: they only nudge scores, and a grouped count over all
+# applications on every request would cost more than the ranking itself.
+TRACK_TTL = dt.timedelta(minutes=5)
+_catalogue: dict = {}
+
+
+def catalogue_stamp() -> tuple:
+    count, changed = db.session.execute(
+        sa.select(sa.func.count(), sa.func.max(Product.updated_at)).where(Product.status == ProductStatus.ACTIVE)
+    ).one()
+    return str(db.engine.url), count, changed
+
+
+def active_products() -> Products:
+    """The active products as engine arrays, from the process cache when nothing changed."""
+    stamp = catalogue_stamp()
+    now = dt.datetime.now(dt.timezone.utc)
+    cached = _catalogue.get("entry")
+    if cached is None or cached[0] != stamp or now - cached[1] > TRACK_TTL:
+        cached = (stamp, now, Products(product_frame(active_only=True)))
+        _catalogue["entry"] = cached
+    return cached[2]
+
+
+def forget_catalogue() -> None:
+    _catalogue.clear()
+
+
+DECIDED = (ApplicationStatus.APPROVED, ApplicationStatus.DISBURSED, ApplicationStatus.REJECTED,
+           ApplicationStatus.WITHDRAWN)
+
+
+def outcomes() -> Outcomes:
+    """Every decided application: approved or disbursed = 1, rejected = 0."""
+    rows = db.session.execute(
+        sa.select(Application.need_id, Application.product_id, Application.decided_at,
+                  Application.approved_amount_cny.is_not(None).label("approved"))
+        .where(Application.status.in_(DECIDED), Application.decided_at.is_not(None))
+        .order_by(Application.id)
+    ).all()
+    if not rows:
+        empty = np.array([], dtype=int)
+        return Outcomes(Needs(need_frame(where=sa.false())), Products(product_frame(active_only=False)), empty,
+                        empty, empty, empty.astype(float), empty.astype(float))
+    need_ids = sorted({r.need_id for r in rows})
+    needs = need_frame(where=FinancingNeed.id.in_(need_ids))
+    products = product_frame(active_only=False, with_track_record=False)  # per pair, by time, instead
+    need_row = {n: k for k, n in enumerate(needs["need_id"])}
+    product_row = {p: k for k, p in enumerate(products["product_id"])}
+    return Outcomes(
+        needs=Needs(needs), products=Products(products),
+        need_row=np.array([need_row[r.need_id] for r in rows]),
+        product_row=np.array([product_row[r.product_id] for r in rows]),
+        label=np.array([int(r.approved) for r in rows]),
+        need_created=needs["created_at"].map(lambda t: t.timestamp()).to_numpy(dtype=float),
+        decided_at=np.array([r.decided_at.timestamp() for r in rows]),
+    )

@@ -1,0 +1,165 @@
+"""Matching: products for a need, leads for a product, training and evaluating the ranker."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import numpy as np
+import sklearn
+import sqlalchemy as sa
+from flask import current_app
+
+from models import DemoMarket, RankerModel, User, db, now_utc
+
+from .. import audit
+from ..errors import Conflict, NotFound
+from ..ranking import engine, registry, rules, training
+from ..ranking.features import FEATURES
+from ..ranking.frames import Needs, Products
+from . import data, scorer
+
+MIN_OUTCOMES = 200  # below this the rules score is more trustworthy than anything learned
+
+
+def _match_dict(match: engine.Match, products, needs=None) -> dict:
+    product = products.frame.iloc[match.product_row]
+    item = {
+        "product_id": int(product["product_id"]),
+        "product_name": product["product_name"],
+        "institution_id": int(product["institution_id"]),
+        "institution_name": product["institution_name"],
+        "kind": product["kind"],
+        "rate_min_pct": float(product["rate_min_pct"]),
+        "rate_max_pct": float(product["rate_max_pct"]),
+        "score": round(float(np.clip(match.score, 0, 1)), 4),
+        "eligible": match.eligible,
+        "reasons": match.reasons,
+    }
+    if needs is not None:
+        need = needs.frame.iloc[match.need_row]
+        item.update(need_id=int(need["need_id"]), enterprise_name=need["enterprise_name"],
+                    industry=need["industry"], amount_cny=int(need["amount_cny"]))
+    return item
+
+
+def products_for_need(*, need_id: int, limit: int = 10, include_ineligible: bool = True,
+                      today: dt.date | None = None) -> dict:
+    """Active products ranked for one need, eligible ones first, each with its reasons."""
+    frame = data.need_frame(where=data.FinancingNeed.id == need_id, at=today or dt.date.today())
+    if frame.empty:
+        raise NotFound("融资需求不存在")
+    products = data.active_products()
+    current = scorer.current()
+    if len(products) == 0:
+        return {"items": [], "model_version": current.version}
+    needs = Needs(frame)
+    matches = engine.rank_products(current, needs, 0, products, limit=limit, include_ineligible=include_ineligible)
+    return {"items": [_match_dict(m, products) for m in matches], "model_version": current.version}
+
+
+def needs_for_product(*, product_id: int, limit: int = 10, today: dt.date | None = None) -> dict:
+    """Leads: open needs of firms that opted in, eligible for this product, best first."""
+    products = Products(data.product_frame(active_only=False, product_ids=[product_id]))
+    if len(products) == 0:
+        raise NotFound("产品不存在")
+    frame = data.open_needs_frame(at=today or dt.date.today(), shared_only=True)
+    current = scorer.current()
+    if frame.empty:
+        return {"items": [], "model_version": current.version}
+    needs = Needs(frame)
+    matches = engine.rank_needs(current, needs, products, 0, limit=limit)
+    return {"items": [_match_dict(m, products, needs) for m in matches], "model_version": current.version}
+
+
+def demo_truth() -> Callable | None:
+    """The approval law's truth when this database holds an untouched seeded demo market."""
+    record = db.session.scalar(sa.select(DemoMarket).order_by(DemoMarket.id.desc()))
+    if record is None:
+        return None
+    from seed.truth import approval_truth
+
+    return approval_truth(seed=record.seed, enterprises=record.enterprises, as_of=record.as_of)
+
+
+def _truth_by_rows(outcomes: training.Outcomes, truth_by_ids: Callable | None):
+    if truth_by_ids is None:
+        return None
+    return lambda i, j: truth_by_ids(outcomes.needs.id[i], outcomes.products.id[j])
+
+
+def train(*, actor: User | None = None, progress: Callable[[str], None] = lambda _message: None) -> dict:
+    """Fit on the decided applications, evaluate on the same hold-out as the active model, store,
+    and activate only if the new model beats the active one (or, with none, the rules score)."""
+    progress("loading decided applications")
+    outcomes = data.outcomes()
+    if len(outcomes) < MIN_OUTCOMES or len(np.unique(outcomes.label)) < 2:
+        raise Conflict(f"已决策的申请不足 {MIN_OUTCOMES} 条（现有 {len(outcomes)} 条），继续使用规则评分")
+    train_rows, test_rows = training.holdout_split(outcomes)
+    progress(f"fitting on {len(train_rows)} applications, holding out {len(test_rows)}")
+    model = training.fit(outcomes, train_rows, **current_app.config["RANKER_PARAMS"])
+    strategies = {"model": model.approval_probability, "rules": rules.rules_score}
+    active = scorer.current()
+    if active.model is not None:
+        strategies["active"] = active.model.approval_probability
+    progress("evaluating against random order, the rules score" + (", the active model" if active.model else "")
+             + " and, on the seeded market, the oracle")
+    truth = _truth_by_rows(outcomes, demo_truth())
+    result = training.evaluate(outcomes, test_rows, strategies, truth=truth)
+    primary = "ndcg_at_5" if truth is not None else "auc"
+    rival = "active" if "active" in result else "rules"
+    activate = result["model"][primary] > result[rival][primary]
+    progress("storing the model")
+    blob, digest = registry.dumps(model)
+    stamp = now_utc()
+    row = RankerModel(
+        version=f"hgb-{stamp:%Y%m%d%H%M%S}-{digest[:8]}", blob=blob, sha256=digest,
+        sklearn_version=sklearn.__version__, features=list(FEATURES),
+        training_data_hash=training.training_data_hash(outcomes), trained_rows=int(len(train_rows)),
+        metrics=_clean(result["model"]),
+        baseline_metrics={k: _clean(v) for k, v in result.items() if k != "model"},
+    )
+    db.session.add(row)
+    db.session.flush()
+    audit.record("ranker.train", actor_id=actor.id if actor else None, target_type="ranker_model",
+                 target_id=row.id, detail={"version": row.version, "primary_metric": primary,
+                                           "value": _clean(result["model"][primary]),
+                                           "rival": rival, "rival_value": _clean(result[rival][primary])})
+    if activate:
+        _activate(row, actor=actor)
+    return {"model_version": row.version, "activated": activate, "primary_metric": primary,
+            "metrics": row.metrics, "baseline_metrics": row.baseline_metrics, "trained_rows": row.trained_rows}
+
+
+def _activate(row: RankerModel, *, actor: User | None) -> None:
+    db.session.execute(sa.update(RankerModel).where(RankerModel.is_active).values(is_active=False))
+    db.session.flush()
+    row.is_active = True
+    row.activated_at = now_utc()
+    db.session.flush()
+    audit.record("ranker.activate", actor_id=actor.id if actor else None, target_type="ranker_model",
+                 target_id=row.id, detail={"version": row.version})
+
+
+def evaluate() -> dict:
+    """The active scorer (model or rules) on the current hold-out, beside the baselines."""
+    outcomes = data.outcomes()
+    if len(outcomes) == 0:
+        raise Conflict("还没有已决策的申请，无法评估")
+    _train_rows, test_rows = training.holdout_split(outcomes)
+    current = scorer.current()
+    strategies = {"rules": rules.rules_score}
+    if current.model is not None:
+        strategies = {"model": current.model.approval_probability, **strategies}
+    truth = _truth_by_rows(outcomes, demo_truth())
+    return {"model_version": current.version,
+            "metrics": {k: _clean(v) for k, v in training.evaluate(outcomes, test_rows, strategies, truth).items()}}
+
+
+def _clean(value):
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (float, np.floating)):
+        return None if np.isnan(value) else round(float(value), 4)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value

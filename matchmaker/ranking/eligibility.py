@@ -1,0 +1,110 @@
+"""Eligibility: the hard filter, every rule checked for every (need, product) pair at once.
+
+Each rule gives a boolean matrix (needs × products) of failures, and for any single pair a Chinese
+sentence with the numbers ("申请金额 800 万元 超过该产品上限 500 万元").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .codes import CERTIFICATION_LABELS, INDUSTRIES, INDUSTRY_LABELS, KIND_LABELS, RATINGS
+from .frames import Needs, Products
+
+RULES = ("kind", "rate", "amount_low", "amount_high", "term", "industry", "years", "revenue", "ip",
+         "certifications", "rating", "collateral")
+
+
+def wan(amount: float) -> str:
+    value = f"{amount / 10_000:,.2f}".rstrip("0").rstrip(".")
+    return f"{value} 万元"
+
+
+def num(value: float) -> str:
+    return f"{value:g}"
+
+
+@dataclass
+class Eligibility:
+    """Failures per rule over a block of needs × products; ``eligible`` is where none failed."""
+
+    failed: dict[str, np.ndarray]
+    needs: Needs
+    products: Products
+    need_index: np.ndarray
+    product_index: np.ndarray
+
+    @property
+    def failed_count(self) -> np.ndarray:
+        return sum(m.astype(np.int8) for m in self.failed.values())
+
+    @property
+    def eligible(self) -> np.ndarray:
+        return self.failed_count == 0
+
+    def reasons(self, row: int, col: int) -> list[str]:
+        """Why the pair at (row, col) of this block is not eligible, in plain Chinese."""
+        i, j = self.need_index[row], self.product_index[col]
+        n, p = self.needs, self.products
+        out = []
+        for rule in RULES:
+            if self.failed[rule][row, col]:
+                out.append(_sentence(rule, n, i, p, j))
+        return out
+
+
+def check(needs: Needs, products: Products, need_index: np.ndarray | None = None,
+          product_index: np.ndarray | None = None) -> Eligibility:
+    ni = np.arange(len(needs)) if need_index is None else np.asarray(need_index)
+    pj = np.arange(len(products)) if product_index is None else np.asarray(product_index)
+    n, p = needs, products
+    amount = n.amount[ni, None]
+    term = n.term[ni, None]
+    failed = {
+        "kind": ~n.preferred[ni][:, p.kind[pj]],
+        "rate": p.rate_min[pj] > n.max_rate[ni, None],
+        "amount_low": amount < p.min_amount[pj],
+        "amount_high": amount > p.max_amount[pj],
+        "term": (term < p.min_term[pj]) | (term > p.max_term[pj]),
+        "industry": ~p.industry_ok[pj][:, n.industry[ni]].T,
+        "years": n.years[ni, None] < p.min_years[pj],
+        "revenue": n.revenue[ni, None] < p.min_revenue[pj],
+        "ip": n.ip[ni, None] < p.min_ip[pj],
+        "certifications": (p.required[pj][None, :, :] & ~n.certs[ni][:, None, :]).any(axis=2),
+        "rating": n.rating[ni, None] < p.min_rating[pj],
+        "collateral": p.collateral_required[pj] & ~n.collateral[ni, None],
+    }
+    return Eligibility(failed, needs, products, ni, pj)
+
+
+def _sentence(rule: str, n: Needs, i: int, p: Products, j: int) -> str:
+    if rule == "kind":
+        return f"{KIND_LABELS[p.kind[j]]} 不在您选择的产品类型中"
+    if rule == "rate":
+        return f"产品最低年利率 {num(p.rate_min[j])}% 高于您可接受的 {num(n.max_rate[i])}%"
+    if rule == "amount_low":
+        return f"申请金额 {wan(n.amount[i])} 低于该产品下限 {wan(p.min_amount[j])}"
+    if rule == "amount_high":
+        return f"申请金额 {wan(n.amount[i])} 超过该产品上限 {wan(p.max_amount[j])}"
+    if rule == "term":
+        return (f"申请期限 {num(n.term[i])} 个月 不在该产品期限范围 "
+                f"{num(p.min_term[j])}–{num(p.max_term[j])} 个月内")
+    if rule == "industry":
+        allowed = "、".join(INDUSTRY_LABELS[INDUSTRIES.index(c)] for c in p.industry_codes[j] if c in INDUSTRIES)
+        return f"该产品仅面向{allowed}行业，贵企业属于{INDUSTRY_LABELS[n.industry[i]]}"
+    if rule == "years":
+        return f"经营年限 {n.years[i]:.1f} 年 不足该产品要求的 {num(p.min_years[j])} 年"
+    if rule == "revenue":
+        return f"年营业收入 {wan(n.revenue[i])} 低于该产品要求的 {wan(p.min_revenue[j])}"
+    if rule == "ip":
+        return f"有效知识产权 {num(n.ip[i])} 项 少于该产品要求的 {num(p.min_ip[j])} 项"
+    if rule == "certifications":
+        missing = [CERTIFICATION_LABELS[k] for k in range(len(CERTIFICATION_LABELS))
+                   if p.required[j, k] and not n.certs[i, k]]
+        return f"缺少该产品要求的资质：{'、'.join(missing)}"
+    if rule == "rating":
+        return f"信用评级 {n.rating_code[i]} 低于该产品要求的 {RATINGS[len(RATINGS) - int(p.min_rating[j])]}"
+    if rule == "collateral":
+        return "该产品需要提供抵押物，本次需求未提供"
+    raise ValueError(rule)

@@ -1,0 +1,112 @@
+"""Scoring and ordering, in both directions, from the same scores.
+
+``rank_products``: for one need, every product (eligible first, each group best first).
+``rank_needs``: for one product, every need (leads), best first.
+``score_block``: any block of needs × products at once (the whole market in one batch).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import eligibility, explain, rules
+from .features import block_features
+from .frames import Needs, Products
+from .model import MatchRanker
+
+RULES_VERSION = "rules"
+CHUNK_PAIRS = 100_000  # bounds memory when a whole market is scored
+
+
+@dataclass
+class Scorer:
+    """A fitted MatchRanker with its version, or the rules score when ``model`` is None."""
+
+    model: MatchRanker | None = None
+    version: str = RULES_VERSION
+
+    def score(self, X: np.ndarray) -> np.ndarray:
+        if self.model is None:
+            return rules.rules_score(X)
+        return self.model.approval_probability(X)
+
+    def contributions(self, X: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """What each group of features adds to these rows' scores (see explain)."""
+        if self.model is None:
+            return explain.contributions(rules.rules_score, X, rules.REFERENCE, base=scores)
+        return explain.additive_contributions(self.model, X, base=np.clip(scores, 1e-12, 1 - 1e-12))
+
+
+@dataclass
+class Match:
+    need_row: int
+    product_row: int
+    score: float
+    eligible: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+def score_block(scorer: Scorer, needs: Needs, products: Products, need_index=None, product_index=None):
+    """Scores and eligibility for every pair of the block (needs × products), chunked by need."""
+    ni = np.arange(len(needs)) if need_index is None else np.asarray(need_index)
+    pj = np.arange(len(products)) if product_index is None else np.asarray(product_index)
+    per_chunk = max(1, CHUNK_PAIRS // max(len(pj), 1))
+    scores = np.empty((len(ni), len(pj)))
+    eligible = np.empty((len(ni), len(pj)), dtype=bool)
+    for start in range(0, len(ni), per_chunk):
+        block = eligibility.check(needs, products, ni[start:start + per_chunk], pj)
+        X, _, _ = block_features(block)
+        scores[start:start + per_chunk] = scorer.score(X).reshape(block.failed_count.shape)
+        eligible[start:start + per_chunk] = block.eligible
+    return scores, eligible
+
+
+def _explained(scorer: Scorer, block: eligibility.Eligibility, X: np.ndarray, rows: np.ndarray,
+               cols: np.ndarray, flat: np.ndarray, scores: np.ndarray) -> list[Match]:
+    """Matches for the chosen flat positions of a block, each with its reasons."""
+    deltas = scorer.contributions(X[flat], scores[flat])
+    model_reasons = explain.reasons(X[flat], deltas)
+    out = []
+    for k, position in enumerate(flat):
+        r, c = rows[position], cols[position]
+        ok = bool(block.eligible[r, c])
+        reasons = (["符合该产品全部准入条件"] + model_reasons[k]) if ok else block.reasons(r, c)
+        out.append(Match(int(block.need_index[r]), int(block.product_index[c]), float(scores[position]), ok,
+                         reasons))
+    return out
+
+
+def _order(scores: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    # Eligible first, then best first; ties broken by position so the order is reproducible.
+    return np.lexsort((np.arange(scores.size), -scores, ~eligible))
+
+
+def rank_products(scorer: Scorer, needs: Needs, need_row: int, products: Products, *, limit: int = 10,
+                  include_ineligible: bool = True) -> list[Match]:
+    block = eligibility.check(needs, products, np.array([need_row]))
+    X, _, _ = block_features(block)
+    scores = scorer.score(X)
+    eligible = block.eligible.ravel()
+    order = _order(scores, eligible)
+    if not include_ineligible:
+        order = order[eligible[order]]
+    flat = order[:limit]
+    rows = np.zeros(eligible.size, dtype=int)
+    cols = np.arange(eligible.size)
+    return _explained(scorer, block, X, rows, cols, flat, scores)
+
+
+def rank_needs(scorer: Scorer, needs: Needs, products: Products, product_row: int, *, limit: int = 10,
+               include_ineligible: bool = False) -> list[Match]:
+    block = eligibility.check(needs, products, None, np.array([product_row]))
+    X, _, _ = block_features(block)
+    scores = scorer.score(X)
+    eligible = block.eligible.ravel()
+    order = _order(scores, eligible)
+    if not include_ineligible:
+        order = order[eligible[order]]
+    flat = order[:limit]
+    rows = np.arange(eligible.size)
+    cols = np.zeros(eligible.size, dtype=int)
+    return _explained(scorer, block, X, rows, cols, flat, scores)

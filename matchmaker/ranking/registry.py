@@ -1,0 +1,54 @@
+"""Model bytes that can be trusted: skops serialisation, a SHA-256, the library version, and an
+explicit allow-list of types. Nothing read back goes through pickle or joblib."""
+from __future__ import annotations
+
+import hashlib
+
+import sklearn
+import skops.io as sio
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
+
+from .model import MatchRanker
+
+# Every type a stored MatchRanker may contain (beyond the numpy arrays and builtins skops trusts
+# by default). The registry stores the compact model, so no scikit-learn internals are needed.
+TRUSTED_TYPES = ["matchmaker.ranking.model.MatchRanker"]
+
+
+# What scoring reads; a model stored by an older version without one of them is refused, not half-used.
+SCORING_ATTRIBUTES = ["thresholds_", "steps_", "base_log_odds_", "missing_steps_", "used_features_", "reference_",
+                      "n_features_in_", "classes_"]
+
+
+class UntrustedModel(Exception):
+    """The stored bytes do not match their hash, their library version, or the allowed types."""
+
+
+def dumps(model: MatchRanker) -> tuple[bytes, str]:
+    blob = sio.dumps(model.compact())
+    untrusted = set(sio.get_untrusted_types(data=blob)) - set(TRUSTED_TYPES)
+    if untrusted:
+        # Refuse to store what could not be loaded again: the allow-list must name it first.
+        raise UntrustedModel(f"model holds types outside the allow-list: {sorted(untrusted)}")
+    return blob, hashlib.sha256(blob).hexdigest()
+
+
+def loads(blob: bytes, *, sha256: str, sklearn_version: str) -> MatchRanker:
+    if hashlib.sha256(blob).hexdigest() != sha256:
+        raise UntrustedModel("model bytes do not match their SHA-256")
+    if sklearn_version != sklearn.__version__:
+        raise UntrustedModel(
+            f"model was trained with scikit-learn {sklearn_version}, this process runs {sklearn.__version__}"
+        )
+    untrusted = set(sio.get_untrusted_types(data=blob)) - set(TRUSTED_TYPES)
+    if untrusted:
+        raise UntrustedModel(f"model names types outside the allow-list: {sorted(untrusted)}")
+    model = sio.loads(blob, trusted=TRUSTED_TYPES)
+    if not isinstance(model, MatchRanker):
+        raise UntrustedModel(f"expected a MatchRanker, found {type(model).__name__}")
+    try:
+        check_is_fitted(model, SCORING_ATTRIBUTES)
+    except NotFittedError:
+        raise UntrustedModel("stored model lacks what this version scores with; train a new one") from None
+    return model

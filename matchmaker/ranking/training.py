@@ -1,0 +1,182 @@
+"""Training data, the hold-out split, and evaluation beside the baselines.
+
+Labels: approved or disbursed = 1, rejected = 0. Pairs that never applied are unknown and are not
+used as negatives. The hold-out is split by need and by time: the latest needs are held out whole.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import eligibility, metrics
+from .features import FEATURES, monotonic_constraints, pair_features
+from .frames import Needs, Products, rating_base_rates
+from .model import MatchRanker
+
+HOLDOUT_FRACTION = 0.2
+RANDOM_REPEATS = 20
+
+
+@dataclass
+class Outcomes:
+    """Decided applications: pair k is need row ``need_row[k]`` with product row ``product_row[k]``.
+
+    ``need_created`` (per need row) and ``decided_at`` (per pair, epoch seconds) let every feature
+    be computed as it stood when the need was published: a product's track record counts only the
+    decisions made before, so no outcome leaks into its own features.
+    """
+
+    needs: Needs  # firm facts as they were when each need was published
+    products: Products
+    need_row: np.ndarray
+    product_row: np.ndarray
+    label: np.ndarray
+    need_created: np.ndarray
+    decided_at: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.label)
+
+    @property
+    def need_time(self) -> np.ndarray:
+        return self.need_created[self.need_row]
+
+    def track_at(self, j: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each product's (approvals, expected approvals, decisions) made strictly before time ``t``."""
+        ratings = self.needs.rating[self.need_row]
+        base = rating_base_rates(ratings, self.label)
+        expected_each = np.array([base[float(r)] for r in ratings])
+        approved, expected, decided = np.zeros(len(j)), np.zeros(len(j)), np.zeros(len(j))
+        for product in np.unique(j):
+            mine = self.product_row == product
+            order = np.argsort(self.decided_at[mine], kind="stable")
+            times = self.decided_at[mine][order]
+            cum_approved = np.concatenate([[0], np.cumsum(self.label[mine][order])])
+            cum_expected = np.concatenate([[0], np.cumsum(expected_each[mine][order])])
+            at = j == product
+            count = np.searchsorted(times, t[at], side="left")
+            decided[at] = count
+            approved[at] = cum_approved[count]
+            expected[at] = cum_expected[count]
+        return approved, expected, decided
+
+    def pair_matrix(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        block = eligibility.check(self.needs, self.products, np.unique(i))
+        row_of = {n: k for k, n in enumerate(block.need_index)}
+        failed = block.failed_count[np.array([row_of[n] for n in i], dtype=int), j] if len(i) else np.zeros(0)
+        return pair_features(self.needs, self.products, i, j, failed, track=self.track_at(j, self.need_created[i]))
+
+    def features(self, rows=None) -> np.ndarray:
+        rows = np.arange(len(self)) if rows is None else rows
+        return self.pair_matrix(self.need_row[rows], self.product_row[rows])
+
+
+def holdout_split(outcomes: Outcomes, fraction: float = HOLDOUT_FRACTION) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the earlier needs (train) and of the latest ``fraction`` of needs (test)."""
+    need_ids = np.unique(outcomes.need_row)
+    first_seen = {n: t for n, t in zip(outcomes.need_row, outcomes.need_time)}
+    ordered = sorted(need_ids, key=lambda n: (first_seen[n], n))
+    cut = int(round(len(ordered) * (1 - fraction)))
+    test_needs = np.array(ordered[cut:])
+    test = np.isin(outcomes.need_row, test_needs)
+    return np.flatnonzero(~test), np.flatnonzero(test)
+
+
+def fit(outcomes: Outcomes, rows: np.ndarray, **params) -> MatchRanker:
+    X = outcomes.features(rows)
+    model = MatchRanker(monotonic_cst=monotonic_constraints(), **params)
+    return model.fit(X, outcomes.label[rows], groups=outcomes.need_row[rows])
+
+
+def training_data_hash(outcomes: Outcomes) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for array in (outcomes.needs.id[outcomes.need_row], outcomes.products.id[outcomes.product_row], outcomes.label):
+        digest.update(np.ascontiguousarray(array, dtype=np.int64).tobytes())
+    return digest.hexdigest()
+
+
+Strategy = Callable[[np.ndarray], np.ndarray]  # feature rows -> scores
+
+
+def evaluate(outcomes: Outcomes, test_rows: np.ndarray, strategies: dict[str, Strategy],
+             truth: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None, seed: int = 0) -> dict:
+    """Metrics of each strategy on the held-out needs, beside random order (and the oracle).
+
+    Outcome metrics use what happened to the held-out applications: AUC and Brier over pairs,
+    NDCG@5 over each need's applied products. When ``truth`` (need rows, product rows -> true
+    P(approved)) is known, as on the seeded market, each held-out need's full eligible list is
+    ranked: NDCG@5 whose gain is a product's true probability above that of the need's least likely
+    eligible product (the firm's own standing is the same for every product and no order can change
+    it), MAP@5 and recall@10 of the true top five.
+    """
+    X = outcomes.features(test_rows)
+    labels = outcomes.label[test_rows]
+    groups = outcomes.need_row[test_rows]
+    rng = np.random.default_rng(seed)
+    result: dict[str, dict] = {}
+    for name, strategy in {**strategies, "random": None}.items():
+        if strategy is None:
+            scores = rng.random(len(test_rows))
+        else:
+            scores = strategy(X)
+        result[name] = {
+            "auc": metrics.auc(labels, scores),
+            "brier": metrics.brier(labels, scores),
+            "outcome_ndcg_at_5": metrics.mean_over_groups(metrics.ndcg_at_k, groups, labels, scores, k=5),
+        }
+    if truth is not None:
+        _truth_metrics(outcomes, np.unique(groups), strategies, truth, result, rng)
+    result["_heldout"] = {"needs": int(np.unique(groups).size), "applications": int(len(test_rows)),
+                          "positives": int(labels.sum())}
+    return result
+
+
+def _truth_metrics(outcomes, need_rows, strategies, truth, result, rng) -> None:
+    block = eligibility.check(outcomes.needs, outcomes.products, need_rows)
+    rows, cols = np.nonzero(block.eligible)
+    i, j = need_rows[rows], cols
+    X = outcomes.pair_matrix(i, j)
+    true_p = truth(i, j)
+    gain = true_p - _group_min(rows, true_p)
+    top5 = _top_k_flags(rows, true_p, 5)
+    per_strategy = {name: s(X) for name, s in strategies.items()}
+    per_strategy["oracle"] = true_p
+    for name, scores in per_strategy.items():
+        entry = result.setdefault(name, {})
+        entry.update(_list_metrics(rows, gain, top5, scores))
+    random_runs = [_list_metrics(rows, gain, top5, rng.random(len(rows))) for _ in range(RANDOM_REPEATS)]
+    result["random"].update({k: float(np.mean([r[k] for r in random_runs])) for k in random_runs[0]})
+    gap = result["oracle"]["ndcg_at_5"] - result["random"]["ndcg_at_5"]
+    for name in strategies:
+        result[name]["gap_closed"] = (result[name]["ndcg_at_5"] - result["random"]["ndcg_at_5"]) / gap if gap else 0.0
+
+
+def _group_min(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
+    minima = {}
+    for g, v in zip(groups, values):
+        minima[g] = min(v, minima.get(g, np.inf))
+    return np.array([minima[g] for g in groups])
+
+
+def _top_k_flags(groups: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+    flags = np.zeros(len(values), dtype=bool)
+    order = np.lexsort((-values, groups))
+    bounds = np.flatnonzero(np.diff(groups[order])) + 1
+    for idx in np.split(order, bounds):
+        flags[idx[:k]] = True
+    return flags
+
+
+def _list_metrics(groups, gain, top5, scores) -> dict[str, float]:
+    return {
+        "ndcg_at_5": metrics.mean_over_groups(metrics.ndcg_at_k, groups, gain, scores, k=5),
+        "map_at_5": metrics.mean_over_groups(metrics.average_precision_at_k, groups, top5, scores, k=5),
+        "recall_at_10": metrics.mean_over_groups(metrics.recall_at_k, groups, top5, scores, k=10),
+    }
+
+
+__all__ = ["FEATURES", "Outcomes", "evaluate", "fit", "holdout_split", "training_data_hash"]

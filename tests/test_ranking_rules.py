@@ -1,0 +1,121 @@
+"""Eligibility rules with their reasons, the rules score, and the metrics on hand-computed cases."""
+import math
+
+import numpy as np
+import pytest
+
+from matchmaker.ranking import eligibility, metrics, rules
+from matchmaker.ranking.features import FEATURES, pair_features
+from tests.ranking_fixtures import need_row, needs, product_row, products
+
+
+def only_failure(need: dict, product: dict) -> tuple[list[str], list[str]]:
+    block = eligibility.check(needs(need), products(product))
+    failed = [rule for rule, mask in block.failed.items() if mask[0, 0]]
+    return failed, block.reasons(0, 0)
+
+
+def test_a_fitting_pair_is_eligible():
+    failed, reasons = only_failure(need_row(), product_row())
+    assert failed == [] and reasons == []
+
+
+@pytest.mark.parametrize("need, product, rule, sentence", [
+    ({"amount_cny": 8_000_000}, {"max_amount_cny": 5_000_000}, "amount_high", "申请金额 800 万元 超过该产品上限 500 万元"),
+    ({"amount_cny": 50_000}, {"min_amount_cny": 100_000}, "amount_low", "申请金额 5 万元 低于该产品下限 10 万元"),
+    ({"term_months": 60}, {"max_term_months": 36}, "term", "申请期限 60 个月 不在该产品期限范围 6–36 个月内"),
+    ({"industry": "life_health"}, {"industries": ["green_smart_manufacturing"]}, "industry",
+     "该产品仅面向绿色低碳及智能制造行业，贵企业属于生命健康"),
+    ({"years": 1.5}, {"min_years": 3}, "years", "经营年限 1.5 年 不足该产品要求的 3 年"),
+    ({"annual_revenue_cny": 800_000}, {"min_annual_revenue_cny": 3_000_000}, "revenue",
+     "年营业收入 80 万元 低于该产品要求的 300 万元"),
+    ({"ip_count": 1}, {"min_ip_count": 3}, "ip", "有效知识产权 1 项 少于该产品要求的 3 项"),
+    ({"certifications": ["tech_sme"]}, {"required_certifications": ["high_tech_enterprise"]}, "certifications",
+     "缺少该产品要求的资质：高新技术企业"),
+    ({"credit_rating": "BB"}, {"min_credit_rating": "BBB"}, "rating", "信用评级 BB 低于该产品要求的 BBB"),
+    ({"collateral_offered": False}, {"collateral_required": True}, "collateral", "该产品需要提供抵押物，本次需求未提供"),
+    ({"preferred_kinds": ["ip_pledge"]}, {"kind": "credit_loan"}, "kind", "信用贷款 不在您选择的产品类型中"),
+    ({"max_rate_pct": 3.5}, {"rate_min_pct": 3.65}, "rate", "产品最低年利率 3.65% 高于您可接受的 3.5%"),
+])
+def test_each_rule_fails_alone_with_its_reason(need, product, rule, sentence):
+    failed, reasons = only_failure(need_row(**need), product_row(**product))
+    assert failed == [rule]
+    assert reasons == [sentence]
+
+
+def test_boundaries_are_inclusive():
+    failed, _ = only_failure(need_row(amount_cny=5_000_000, term_months=36, years=3, credit_rating="BBB",
+                                      ip_count=3, max_rate_pct=3.65),
+                             product_row(max_amount_cny=5_000_000, max_term_months=36, min_years=3,
+                                         min_credit_rating="BBB", min_ip_count=3))
+    assert failed == []
+
+
+def test_rules_are_checked_for_all_pairs_at_once():
+    block = eligibility.check(
+        needs(need_row(need_id=1, amount_cny=1_000_000), need_row(need_id=2, amount_cny=9_000_000)),
+        products(product_row(product_id=1, max_amount_cny=5_000_000), product_row(product_id=2,
+                                                                                max_amount_cny=10_000_000)),
+    )
+    assert block.eligible.tolist() == [[True, True], [False, True]]
+    assert block.failed_count.tolist() == [[0, 0], [1, 0]]
+
+
+def test_several_failures_give_several_reasons():
+    failed, reasons = only_failure(need_row(credit_rating="C", years=0.5),
+                                   product_row(min_credit_rating="A", min_years=2))
+    assert set(failed) == {"rating", "years"} and len(reasons) == 2
+
+
+def features_of(need: dict, product: dict) -> np.ndarray:
+    n, p = needs(need), products(product)
+    block = eligibility.check(n, p)
+    return pair_features(n, p, np.array([0]), np.array([0]), block.failed_count.ravel())
+
+
+def test_rules_score_prefers_comfortable_margins_and_punishes_failures():
+    strong = rules.rules_score(features_of(need_row(credit_rating="AAA", years=12), product_row(min_credit_rating="BBB")))
+    weak = rules.rules_score(features_of(need_row(credit_rating="BBB", years=1), product_row(min_credit_rating="BBB")))
+    failing = rules.rules_score(features_of(need_row(credit_rating="BB"), product_row(min_credit_rating="BBB")))
+    assert 0.4 <= weak[0] < strong[0] <= 0.9
+    assert failing[0] == pytest.approx(0.1 / 2)
+
+
+def test_no_ids_among_the_features():
+    assert not any("id" == name or name.endswith("_id") for name in FEATURES)
+
+
+# ---- metrics on cases small enough to compute by hand
+
+def test_ndcg_by_hand():
+    # Order by score: relevances 3, 2, 3, 0, 1, 2 -> DCG@6 = 3 + 2/log2(3) + 3/2 + 0 + 1/log2(6) + 2/log2(7)
+    relevance = [3, 2, 3, 0, 1, 2]
+    scores = [6, 5, 4, 3, 2, 1]
+    dcg = 3 + 2 / math.log2(3) + 3 / 2 + 0 + 1 / math.log2(6) + 2 / math.log2(7)
+    ideal = 3 + 3 / math.log2(3) + 2 / 2 + 2 / math.log2(5) + 1 / math.log2(6) + 0
+    assert metrics.ndcg_at_k(relevance, scores, k=6) == pytest.approx(dcg / ideal)
+    assert metrics.ndcg_at_k([0, 1], [1, 0], k=1) == 0.0
+    assert metrics.ndcg_at_k([1, 0], [1, 0], k=5) == 1.0
+    assert math.isnan(metrics.ndcg_at_k([0, 0], [1, 0]))
+
+
+def test_average_precision_and_recall_by_hand():
+    # Relevant at ranks 1 and 3 of 5: AP = (1/1 + 2/3) / 2
+    assert metrics.average_precision_at_k([1, 0, 1, 0, 0], [5, 4, 3, 2, 1], k=5) == pytest.approx((1 + 2 / 3) / 2)
+    # Three relevant, two in the top 2: recall@2 = 2/3
+    assert metrics.recall_at_k([1, 0, 1, 1], [4, 3, 2, 1], k=2) == pytest.approx(1 / 3)
+    assert metrics.recall_at_k([1, 1, 0, 1], [4, 3, 2, 1], k=2) == pytest.approx(2 / 3)
+
+
+def test_mean_over_groups_skips_lists_without_anything_relevant():
+    groups = [1, 1, 2, 2]
+    relevance = [1, 0, 0, 0]
+    scores = [0.2, 0.9, 0.5, 0.1]
+    # Need 1 ranks its relevant item second: 1/log2(3); need 2 has nothing to find and is left out.
+    assert metrics.mean_over_groups(metrics.ndcg_at_k, groups, relevance, scores, k=5) == pytest.approx(
+        1 / math.log2(3))
+
+
+def test_auc_and_brier_by_hand():
+    assert metrics.auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) == pytest.approx(0.75)
+    assert metrics.brier([0, 1], [0.2, 0.6]) == pytest.approx((0.04 + 0.16) / 2)
