@@ -8,7 +8,7 @@ from flask import Flask, current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from models.codes import Certification, LabelledEnum
+from models.codes import Certification, Industry, LabelledEnum, ProductKind
 
 
 def wan(amount_cny: int | None, digits: int = 2) -> str:
@@ -37,6 +37,20 @@ def cert_label(code: str) -> str:
         return code
 
 
+def kind_label(code: str) -> str:
+    try:
+        return label(ProductKind(code))
+    except ValueError:
+        return code
+
+
+def industry_label(code: str) -> str:
+    try:
+        return label(Industry(code))
+    except ValueError:
+        return code
+
+
 def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None:
         return "—"
@@ -53,5 +67,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(label)
     app.add_template_filter(local_time)
     app.add_template_filter(cert_label)
+    app.add_template_filter(kind_label)
+    app.add_template_filter(industry_label)
     app.add_template_filter(number)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

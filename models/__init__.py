@@ -23,6 +23,7 @@ from .ranker import RankerModel
 from .audit import AuditEvent
 from .consent import Consent
 from .demo import DemoMarket
+from .notification import Notification
 
 __all__ = [
     "Base", "UTCDateTime", "db", "now_utc",
@@ -30,5 +31,5 @@ __all__ = [
     "NeedStatus", "ProductKind", "ProductStatus", "RejectReason", "Role", "TokenKind",
     "AuthToken", "LoginFailure", "User", "hash_password", "verify_dummy_password",
     "Enterprise", "Institution", "MAX_RATE_PCT", "Product", "FinancingNeed",
-    "TRANSITIONS", "Application", "ApplicationEvent", "RankerModel", "AuditEvent", "Consent", "DemoMarket",
+    "TRANSITIONS", "Application", "ApplicationEvent", "RankerModel", "AuditEvent", "Consent", "DemoMarket", "Notification",
 ]

@@ -6,6 +6,7 @@ Outside CI a machine without Chromium skips only these tests, saying how to inst
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 
@@ -74,8 +75,8 @@ def test_seeded_enterprise_signs_in_and_sees_its_home_in_chinese(browser, live_s
     page.wait_for_url(live_server + "/account")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     assert page.get_by_test_id("enterprise-name").inner_text() == firm_name
-    assert page.get_by_text("企业画像").is_visible()
-    assert page.get_by_text("我的融资需求").is_visible()
+    assert page.get_by_role("heading", name="企业画像").is_visible()
+    assert page.get_by_role("heading", name="我的融资需求").is_visible()
     # On a phone the menu folds away; the toggler opens it and shows the logout button.
     page.click(".navbar-toggler")
     logout = page.get_by_role("button", name="退出登录")
@@ -94,4 +95,117 @@ def test_landing_page_shows_live_figures_and_switches_to_english(browser, live_s
     assert page.locator('[data-figure="institutions"]').inner_text() == "34"
     page.get_by_role("link", name="English").click()
     assert page.get_by_text("Live market figures").is_visible()
+    page.close()
+
+
+SCREENSHOTS = os.path.join(os.path.dirname(__file__), os.pardir, "docs", "screenshots")
+
+
+def test_enterprise_journey_register_publish_match_apply_follow(browser, live_server, seeded):
+    """On a phone: register → publish a need → ranked matches with reasons → apply → timeline."""
+    from models.uscc import check_character
+
+    page = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_server + "/auth/register")
+    page.fill("#email", "owner@jinfeng-bio.cn")
+    page.fill("#password", "金凤生物-2026-secure")
+    page.fill("#password_confirm", "金凤生物-2026-secure")
+    page.fill("#name", "重庆金凤生物医药有限公司")
+    first17 = "91500107MA60K3P2X"
+    page.fill("#uscc", first17 + check_character(first17))
+    page.select_option("#industry", "life_health")
+    page.select_option("#district", "九龙坡区")
+    page.fill("#founded_on", "2014-03-18")
+    page.fill("#employees", "160")
+    page.fill("#annual_revenue", "8600")
+    page.fill("#rd_ratio_pct", "12.5")
+    page.fill("#ip_count", "26")
+    page.select_option("#credit_rating", "AA")
+    page.check("#certifications-high_tech_enterprise")
+    page.check("#certifications-tech_sme")
+    page.check("#has_collateral")
+    page.check("#accept_terms")
+    page.click("main button[type=submit]")
+    page.wait_for_url(live_server + "/account")
+    assert page.get_by_test_id("enterprise-name").inner_text() == "重庆金凤生物医药有限公司"
+
+    page.goto(live_server + "/enterprise/needs/new")
+    page.fill("#amount", "500")
+    page.fill("#term_months", "24")
+    page.fill("#purpose", "新药临床试验与检测设备采购")
+    page.check("#collateral_offered")
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r".*/enterprise/needs/\d+$"))
+    matches = page.get_by_test_id("match")
+    assert matches.count() > 0
+    assert "符合该产品全部准入条件" in matches.first.get_by_test_id("reasons").inner_text()
+    scores = [int(s.rstrip("%")) for s in page.get_by_test_id("score").all_inner_texts()]
+    assert scores == sorted(scores, reverse=True)
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    page.screenshot(path=os.path.join(SCREENSHOTS, "matches-phone.png"), full_page=False)
+
+    product_name = matches.first.locator(".fw-bold").first.inner_text()
+    with page.expect_navigation(url=re.compile(r".*/enterprise/applications/\d+$")):
+        matches.first.get_by_role("button", name="一键申请").click()
+    assert page.get_by_test_id("status").inner_text() == "已提交"
+    assert "企业提交申请" in page.get_by_test_id("timeline").inner_text()
+    assert product_name in page.locator("h1").inner_text()
+    assert errors == []
+    page.close()
+
+
+def test_officer_journey_publish_open_approve_disburse(browser, live_server, seeded, app):
+    """Officer logs in → publishes a product → opens an application → approves → records disbursement."""
+    email, password = seeded["institution"]
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_server + "/auth/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(live_server + "/account")
+
+    page.goto(live_server + "/institution/products/new")
+    page.fill("#name", "科学城知识产权快贷")
+    page.select_option("#kind", "ip_pledge")
+    page.fill("#min_amount", "50")
+    page.fill("#max_amount", "2000")
+    page.fill("#min_term_months", "6")
+    page.fill("#max_term_months", "36")
+    page.fill("#rate_min_pct", "3.8")
+    page.fill("#rate_max_pct", "5.6")
+    page.fill("#min_ip_count", "3")
+    page.click("button[name=preview]")
+    assert "符合该产品" in page.get_by_test_id("fit-count").inner_text()
+    page.get_by_role("button", name="保存并发布").click()
+    page.wait_for_url(live_server + "/institution/products")
+    assert page.get_by_role("cell", name="科学城知识产权快贷").is_visible()
+
+    # The demo firm applies to the new product through the API, as its own software would.
+    api = app.test_client()
+    owner, owner_password = seeded["enterprise"]
+    token = api.post("/api/v1/auth/token", json={"email": owner, "password": owner_password}).json["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    need = api.post("/api/v1/needs", json={"amount_cny": 3_000_000, "term_months": 12}, headers=headers).json
+    product_id = api.get("/api/v1/products?kind=ip_pledge&limit=100").json["items"][-1]["id"]
+    assert api.post("/api/v1/applications", json={"need_id": need["id"], "product_id": product_id},
+                    headers=headers).status_code == 201
+
+    page.goto(live_server + "/institution/inbox?order=newest")
+    page.get_by_test_id("inbox").wait_for()
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    page.screenshot(path=os.path.join(SCREENSHOTS, "inbox.png"), full_page=False)
+    page.get_by_test_id("inbox").locator("a").first.click()
+    page.wait_for_url(re.compile(r".*/institution/applications/\d+$"))
+    assert page.get_by_test_id("status").inner_text() == "已提交"
+    page.get_by_role("button", name="批准").click()
+    page.wait_for_url(re.compile(r".*/institution/applications/\d+$"))
+    assert page.get_by_test_id("status").inner_text() == "已批准"
+    page.get_by_role("button", name="确认放款").click()
+    page.wait_for_url(re.compile(r".*/institution/applications/\d+$"))
+    assert page.get_by_test_id("status").inner_text() == "已放款"
+    assert errors == []
     page.close()

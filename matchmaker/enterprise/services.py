@@ -110,6 +110,44 @@ def get(*, enterprise_id: int) -> Enterprise | None:
     return db.session.get(Enterprise, enterprise_id)
 
 
+def update(*, actor, values: Mapping[str, Any]) -> Enterprise:
+    """Change the acting firm's own facts (not its credit code). A change of the leads consent is
+    recorded as a consent act and in the audit trail."""
+    from models import Consent, Role
+
+    from .. import audit
+    from ..errors import Forbidden
+
+    if actor.role is not Role.ENTERPRISE:
+        raise Forbidden("只有企业可以修改企业画像")
+    if "uscc" in values:
+        raise InvalidInput("统一社会信用代码不能修改", {"uscc": ["统一社会信用代码不能修改，如有误请联系管理员"]})
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput("包含不能修改的字段", {field: ["不能修改此字段"] for field in sorted(unknown)})
+    problems = check_facts(values, required=())
+    if problems:
+        raise InvalidInput("企业信息有误", problems)
+    enterprise = actor.enterprise
+    for field, value in values.items():
+        if field == "industry":
+            value = Industry(value)
+        elif field == "credit_rating":
+            value = CreditRating(value)
+        elif field == "certifications":
+            value = sorted(set(value or []))
+        elif field in ("name", "district"):
+            value = value.strip()
+        if field == "share_in_leads" and bool(value) != enterprise.share_in_leads:
+            db.session.add(Consent(enterprise_id=enterprise.id, scope="leads", granted=bool(value),
+                                   actor_id=actor.id))
+            audit.record("consent.change", actor_id=actor.id, target_type="enterprise", target_id=enterprise.id,
+                         detail={"scope": "leads", "granted": bool(value)})
+        setattr(enterprise, field, value)
+    db.session.flush()
+    return enterprise
+
+
 def as_dict(enterprise: Enterprise) -> dict[str, Any]:
     return {
         "id": enterprise.id,

@@ -1,0 +1,224 @@
+"""The enterprise's pages: profile and consent, needs, matches, applying, following, notifications."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from models import AuditEvent, Institution, ProductKind, Role, User, db
+
+from .. import notifications
+from ..applications import services as application_services
+from ..auth.current import current_user, role_required
+from ..errors import DomainError
+from ..finance import estimated_cost_cny
+from ..forms import attach_problems
+from ..matching import services as matching_services
+from ..needs import services as need_services
+from . import services
+from .forms import FORM_NAMES, NeedForm, ProfileForm
+
+bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
+COMPARE_AT_MOST = 3
+
+
+@bp.before_request
+@role_required(Role.ENTERPRISE)
+def only_enterprises():
+    return None
+
+
+def _renamed(problems: dict) -> dict:
+    return {FORM_NAMES.get(k, k): v for k, v in problems.items()}
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+def profile():
+    actor = current_user()
+    form = ProfileForm()
+    status = 200
+    if request.method == "GET":
+        form.fill(actor.enterprise)
+    elif form.validate_on_submit():
+        try:
+            services.update(actor=actor, values=form.values())
+        except DomainError as error:
+            attach_problems(form, _renamed(error.fields))
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("企业画像已保存"), "success")
+            return redirect(url_for("enterprise.profile"))
+    else:
+        status = 422
+    return render_template("enterprise/profile.html", form=form, enterprise=actor.enterprise), status
+
+
+@bp.route("/profile/views")
+def profile_views():
+    actor = current_user()
+    rows = db.session.execute(
+        sa.select(AuditEvent.at, Institution.name)
+        .join(User, User.id == AuditEvent.actor_id).join(Institution, Institution.id == User.institution_id)
+        .where(AuditEvent.action == "profile.view", AuditEvent.target_type == "enterprise",
+               AuditEvent.target_id == actor.enterprise_id)
+        .order_by(AuditEvent.at.desc()).limit(200)).all()
+    return render_template("enterprise/profile_views.html", rows=rows)
+
+
+@bp.route("/needs")
+def needs():
+    items, total = need_services.get_all(actor=current_user(), limit=100)
+    return render_template("enterprise/needs.html", needs=items, total=total)
+
+
+@bp.route("/needs/new", methods=["GET", "POST"])
+def new_need():
+    form = NeedForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            need = need_services.create(actor=current_user(), values=form.values())
+        except DomainError as error:
+            attach_problems(form, _renamed(error.fields))
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("融资需求已发布，以下是为您匹配的产品"), "success")
+            return redirect(url_for("enterprise.need", need_id=need.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("enterprise/need_form.html", form=form, need=None), status
+
+
+@bp.route("/needs/<int:need_id>/edit", methods=["GET", "POST"])
+def edit_need(need_id: int):
+    need = need_services.get(actor=current_user(), need_id=need_id)
+    form = NeedForm()
+    status = 200
+    if request.method == "GET":
+        form.fill(need)
+    elif form.validate_on_submit():
+        try:
+            need_services.update(actor=current_user(), need_id=need_id, values=form.values())
+        except DomainError as error:
+            attach_problems(form, _renamed(error.fields))
+            if not error.fields:
+                form.form_errors.append(error.message)
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("融资需求已更新"), "success")
+            return redirect(url_for("enterprise.need", need_id=need_id))
+    else:
+        status = 422
+    return render_template("enterprise/need_form.html", form=form, need=need), status
+
+
+@bp.route("/needs/<int:need_id>/withdraw", methods=["POST"])
+def withdraw_need(need_id: int):
+    need_services.withdraw(actor=current_user(), need_id=need_id)
+    db.session.commit()
+    flash(_("融资需求已撤回，相关申请已一并撤回"), "info")
+    return redirect(url_for("enterprise.needs"))
+
+
+def _with_costs(need, items: list[dict]) -> list[dict]:
+    for item in items:
+        item["cost_min_cny"] = estimated_cost_cny(kind=item["kind"], amount_cny=need.amount_cny,
+                                                  term_months=need.term_months, rate_pct=item["rate_min_pct"])
+        item["cost_max_cny"] = estimated_cost_cny(kind=item["kind"], amount_cny=need.amount_cny,
+                                                  term_months=need.term_months, rate_pct=item["rate_max_pct"])
+    return items
+
+
+@bp.route("/needs/<int:need_id>")
+def need(need_id: int):
+    actor = current_user()
+    need = need_services.get(actor=actor, need_id=need_id)
+    ranked = matching_services.products_for_need(need_id=need.id, limit=500)
+    kind = request.args.get("kind") or ""
+    rate = request.args.get("rate", type=float)
+    show_all = request.args.get("all") == "1"
+    items = [i for i in ranked["items"] if (show_all or i["eligible"]) and (not kind or i["kind"] == kind)
+             and (rate is None or i["rate_min_pct"] <= rate)]
+    applied, _total = application_services.get_all(actor=actor, need_id=need.id, limit=100)
+    return render_template(
+        "enterprise/need.html", need=need, items=_with_costs(need, items[:50]), model_version=ranked["model_version"],
+        kinds=list(ProductKind), kind=kind, rate=rate, show_all=show_all,
+        applied={a.product_id: a for a in applied}, eligible_count=sum(i["eligible"] for i in ranked["items"]))
+
+
+@bp.route("/needs/<int:need_id>/compare")
+def compare(need_id: int):
+    need = need_services.get(actor=current_user(), need_id=need_id)
+    wanted = [int(p) for p in request.args.getlist("product") if p.isdigit()][:COMPARE_AT_MOST]
+    ranked = matching_services.products_for_need(need_id=need.id, limit=500)
+    items = [i for i in ranked["items"] if i["product_id"] in wanted]
+    if not items:
+        flash(_("请至少选择一个产品进行比较（最多 3 个）"), "warning")
+        return redirect(url_for("enterprise.need", need_id=need_id))
+    return render_template("enterprise/compare.html", need=need, items=_with_costs(need, items))
+
+
+@bp.route("/needs/<int:need_id>/apply", methods=["POST"])
+def apply(need_id: int):
+    product_id = request.form.get("product_id", type=int)
+    if product_id is None:
+        abort(400)
+    try:
+        application = application_services.create(actor=current_user(), need_id=need_id, product_id=product_id)
+    except DomainError as error:
+        if error.status != 409:
+            raise
+        flash(error.message, "warning")
+        return redirect(url_for("enterprise.need", need_id=need_id))
+    db.session.commit()
+    flash(_("申请已提交，企业画像仅共享给该机构"), "success")
+    return redirect(url_for("enterprise.application", application_id=application.id))
+
+
+@bp.route("/applications")
+def applications():
+    items, total = application_services.get_all(actor=current_user(), limit=100)
+    return render_template("enterprise/applications.html", applications=items, total=total)
+
+
+@bp.route("/applications/<int:application_id>")
+def application(application_id: int):
+    item = application_services.get(actor=current_user(), application_id=application_id)
+    advice = application_services.ADVICE.get(item.reject_reason_code.value) if item.reject_reason_code else None
+    return render_template("enterprise/application.html", application=item, advice=advice,
+                           steps=application_services.timeline(item))
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+def withdraw_application(application_id: int):
+    try:
+        application_services.withdraw(actor=current_user(), application_id=application_id)
+    except DomainError as error:
+        if error.status != 409:
+            raise
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        flash(_("申请已撤回"), "info")
+    return redirect(url_for("enterprise.application", application_id=application_id))
+
+
+@bp.route("/notifications")
+def notification_list():
+    actor = current_user()
+    items = notifications.get_all(enterprise_id=actor.enterprise_id)
+    unread = {n.id for n in items if n.read_at is None}
+    notifications.mark_all_read(enterprise_id=actor.enterprise_id)
+    db.session.commit()
+    return render_template("enterprise/notifications.html", items=items, unread=unread)
+
+
+@bp.app_context_processor
+def unread_notifications():
+    user = current_user()
+    if user is None or user.role is not Role.ENTERPRISE:
+        return {}
+    return {"unread_notifications": notifications.unread_count(enterprise_id=user.enterprise_id)}

@@ -1,0 +1,185 @@
+"""Financial products: what an institution publishes, with its eligibility rules."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from models import (
+    MAX_RATE_PCT, Certification, CreditRating, Industry, Product, ProductKind, ProductStatus, Role, User, db,
+)
+
+from .. import audit, scoping
+from ..errors import Forbidden, InvalidInput
+
+TERMS = ("name", "kind", "min_amount_cny", "max_amount_cny", "min_term_months", "max_term_months", "rate_min_pct",
+         "rate_max_pct", "description")
+RULES = ("industries", "min_years", "min_annual_revenue_cny", "min_ip_count", "required_certifications",
+         "min_credit_rating", "collateral_required")
+MAX_AMOUNT_CNY = 10**10
+
+
+def check(values: Mapping[str, Any], *, current: Product | None = None) -> dict[str, list[str]]:
+    """Problems per field; with ``current``, ranges are checked against the values kept."""
+    problems: dict[str, list[str]] = {}
+
+    def add(field, message):
+        problems.setdefault(field, []).append(message)
+
+    def value(field):
+        if field in values:
+            return values[field]
+        return getattr(current, field, None) if current is not None else None
+
+    if current is None:
+        for field in ("name", "kind", "min_amount_cny", "max_amount_cny", "min_term_months", "max_term_months",
+                      "rate_min_pct", "rate_max_pct"):
+            if values.get(field) is None:
+                add(field, "此项为必填项")
+    if "name" in values and values["name"] is not None and not 2 <= len(values["name"].strip()) <= 120:
+        add("name", "产品名称应为 2 到 120 个字符")
+    if values.get("kind") is not None and values["kind"] not in ProductKind.values():
+        add("kind", f"未知的产品类型：{values['kind']}")
+    for field, label in (("min_amount_cny", "最低金额"), ("max_amount_cny", "最高金额")):
+        amount = values.get(field)
+        if amount is not None and not (0 < amount <= MAX_AMOUNT_CNY):
+            add(field, f"{label}应大于 0 且不超过 100 亿元")
+    for field, label in (("min_term_months", "最短期限"), ("max_term_months", "最长期限")):
+        term = values.get(field)
+        if term is not None and not (0 < term <= 360):
+            add(field, f"{label}应在 1 到 360 个月之间")
+    for field, label in (("rate_min_pct", "最低年利率"), ("rate_max_pct", "最高年利率")):
+        rate = values.get(field)
+        if rate is not None and not (0 <= rate <= MAX_RATE_PCT):
+            add(field, f"{label}应在 0 到 {MAX_RATE_PCT}% 之间")
+    pairs = (("min_amount_cny", "max_amount_cny", "最低金额不能高于最高金额"),
+             ("min_term_months", "max_term_months", "最短期限不能长于最长期限"),
+             ("rate_min_pct", "rate_max_pct", "最低利率不能高于最高利率"))
+    for low, high, message in pairs:
+        if low not in problems and high not in problems and value(low) is not None and value(high) is not None \
+                and value(low) > value(high):
+            add(low, message)
+    if (industries := values.get("industries")) is not None:
+        unknown = [c for c in industries if c not in Industry.values()]
+        if unknown:
+            add("industries", f"未知的行业代码：{'、'.join(map(str, unknown))}")
+    if (certs := values.get("required_certifications")) is not None:
+        unknown = [c for c in certs if c not in Certification.values()]
+        if unknown:
+            add("required_certifications", f"未知的资质代码：{'、'.join(map(str, unknown))}")
+    if values.get("min_credit_rating") is not None and values["min_credit_rating"] not in CreditRating.values():
+        add("min_credit_rating", f"未知的信用评级：{values['min_credit_rating']}")
+    for field, label in (("min_years", "经营年限要求"), ("min_annual_revenue_cny", "营业收入要求"),
+                         ("min_ip_count", "知识产权数量要求")):
+        if values.get(field) is not None and values[field] < 0:
+            add(field, f"{label}不能为负数")
+    if values.get("status") is not None and values["status"] not in ProductStatus.values():
+        add("status", f"未知的状态：{values['status']}（可选：active、paused、retired）")
+    return problems
+
+
+def _officer(actor: User) -> None:
+    if actor.role is not Role.INSTITUTION:
+        raise Forbidden("只有金融机构可以发布和管理产品")
+
+
+def _apply(product: Product, values: Mapping[str, Any]) -> None:
+    for field, value in values.items():
+        if field == "kind":
+            value = ProductKind(value)
+        elif field == "status":
+            value = ProductStatus(value)
+        elif field == "min_credit_rating":
+            value = CreditRating(value) if value else None
+        elif field in ("industries", "required_certifications"):
+            value = sorted(set(value or []))
+        elif field in ("name", "description"):
+            value = (value or "").strip()
+        setattr(product, field, value)
+
+
+def create(*, actor: User, values: Mapping[str, Any]) -> Product:
+    _officer(actor)
+    problems = check(values)
+    if problems:
+        raise InvalidInput("产品信息有误，请检查标出的字段", problems)
+    product = Product(institution_id=actor.institution_id, status=ProductStatus.ACTIVE, description="",
+                      industries=[], required_certifications=[], min_years=0, min_annual_revenue_cny=0,
+                      min_ip_count=0, collateral_required=False)
+    _apply(product, {k: v for k, v in values.items() if k in TERMS + RULES})
+    db.session.add(product)
+    db.session.flush()
+    audit.record("product.create", actor_id=actor.id, target_type="product", target_id=product.id,
+                 detail={"name": product.name, "kind": product.kind.value})
+    return product
+
+
+def get(*, actor: User, product_id: int) -> Product:
+    return scoping.get_or_404(scoping.products(actor), Product, product_id, "产品不存在")
+
+
+def update(*, actor: User, product_id: int, values: Mapping[str, Any]) -> Product:
+    _officer(actor)
+    product = get(actor=actor, product_id=product_id)
+    problems = check(values, current=product)
+    if problems:
+        raise InvalidInput("产品信息有误，请检查标出的字段", problems)
+    _apply(product, {k: v for k, v in values.items() if k in TERMS + RULES + ("status",)})
+    db.session.flush()
+    audit.record("product.update", actor_id=actor.id, target_type="product", target_id=product.id,
+                 detail={"fields": sorted(values)})
+    return product
+
+
+def catalogue(*, kind: str | None = None, institution_id: int | None = None, amount_cny: int | None = None,
+              limit: int = 20, offset: int = 0):
+    """The public catalogue: active products only."""
+    query = sa.select(Product).where(Product.status == ProductStatus.ACTIVE)
+    if kind:
+        query = query.where(Product.kind == ProductKind(kind))
+    if institution_id is not None:
+        query = query.where(Product.institution_id == institution_id)
+    if amount_cny is not None:
+        query = query.where(Product.min_amount_cny <= amount_cny, Product.max_amount_cny >= amount_cny)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    items = db.session.scalars(query.order_by(Product.id).limit(limit).offset(offset)).all()
+    return items, total
+
+
+def open_needs_fitting(values: Mapping[str, Any], *, today: dt.date | None = None) -> int:
+    """How many of today's open needs a product with these terms and rules would fit (before publishing)."""
+    from ..matching import data
+    from ..ranking import eligibility
+    from ..ranking.frames import Needs, Products
+
+    if check(values):
+        return 0
+    row = {"product_id": 0, "industries": [], "min_years": 0, "min_annual_revenue_cny": 0, "min_ip_count": 0,
+           "required_certifications": [], "min_credit_rating": None, "collateral_required": False}
+    row.update({k: v for k, v in values.items() if k in TERMS + RULES})
+    needs = data.open_needs_frame(at=today or dt.date.today())
+    if needs.empty:
+        return 0
+    block = eligibility.check(Needs(needs), Products(pd.DataFrame([row])))
+    return int(block.eligible.sum())
+
+
+def as_dict(product: Product) -> dict:
+    return {
+        "id": product.id, "institution_id": product.institution_id, "name": product.name,
+        "kind": product.kind.value, "min_amount_cny": product.min_amount_cny, "max_amount_cny": product.max_amount_cny,
+        "min_term_months": product.min_term_months, "max_term_months": product.max_term_months,
+        "rate_min_pct": product.rate_min_pct, "rate_max_pct": product.rate_max_pct,
+        "description": product.description, "status": product.status.value,
+        "eligibility": {
+            "industries": list(product.industries or []), "min_years": product.min_years,
+            "min_annual_revenue_cny": product.min_annual_revenue_cny, "min_ip_count": product.min_ip_count,
+            "required_certifications": list(product.required_certifications or []),
+            "min_credit_rating": product.min_credit_rating.value if product.min_credit_rating else None,
+            "collateral_required": product.collateral_required,
+        },
+        "created_at": product.created_at, "updated_at": product.updated_at,
+    }

@@ -1,0 +1,42 @@
+"""Tenancy in one place: what an acting user may see. Out of scope is answered 404, as if absent."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from models import Application, FinancingNeed, Product, Role, User, db
+
+from .errors import NotFound
+
+
+def needs(actor: User) -> sa.Select:
+    query = sa.select(FinancingNeed)
+    if actor.role is Role.ENTERPRISE:
+        return query.where(FinancingNeed.enterprise_id == actor.enterprise_id)
+    if actor.role is Role.ADMIN:
+        return query
+    return query.where(sa.false())  # institutions see needs only through applications and leads
+
+
+def applications(actor: User) -> sa.Select:
+    query = sa.select(Application)
+    if actor.role is Role.ENTERPRISE:
+        return query.where(Application.enterprise_id == actor.enterprise_id)
+    if actor.role is Role.INSTITUTION:
+        return query.where(Application.institution_id == actor.institution_id)
+    return query
+
+
+def products(actor: User) -> sa.Select:
+    query = sa.select(Product)
+    if actor.role is Role.INSTITUTION:
+        return query.where(Product.institution_id == actor.institution_id)
+    if actor.role is Role.ADMIN:
+        return query
+    return query.where(sa.false())
+
+
+def get_or_404(query: sa.Select, model, object_id: int, message: str = "资源不存在"):
+    found = db.session.scalar(query.where(model.id == object_id))
+    if found is None:
+        raise NotFound(message)
+    return found
