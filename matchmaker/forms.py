@@ -91,10 +91,16 @@ def required(message=None):
     return validators.InputRequired(message=message or _l("此项为必填项"))
 
 
-def attach_problems(form, problems: dict[str, list[str]], *, prefix: str = "") -> None:
-    """Show a service's per-field problems next to the form's fields (unknown ones at the top)."""
+def attach_problems(form, problems: dict[str, list[str]], *, prefix: str = "",
+                    names: dict[str, str] | None = None) -> None:
+    """Show a service's per-field problems next to the form's fields (unknown ones at the top).
+
+    ``prefix`` is stripped from the service's field names (``enterprise.uscc``) and ``names`` maps
+    the rest to the form's own (``amount_cny`` is typed as ``amount`` in 万元).
+    """
     for key, messages in problems.items():
         name = key[len(prefix):] if prefix and key.startswith(prefix) else key
+        name = (names or {}).get(name, name)
         field = getattr(form, name, None)
         if field is None or not hasattr(field, "errors"):
             form.form_errors.extend(messages)

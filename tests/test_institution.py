@@ -209,3 +209,24 @@ def test_invite_notifies_the_firm(client, market, app):
     with app.app_context():
         note = db.session.scalar(sa.select(Notification).where(Notification.kind == "invitation"))
         assert note is not None and "邀请您申请" in note.message
+
+
+def test_an_institution_has_several_officers_each_seeing_only_it(client, market, make_user, app):
+    admin = make_user("admin")
+    admin_headers = token_for(client, admin.email, admin.password)
+    institution_id = market["product"]["institution_id"]
+    created = client.post(f"/api/v1/admin/institutions/{institution_id}/officers", headers=admin_headers,
+                          json={"officer_email": "second@bank.cn", "officer_password": "second-officer-1"})
+    assert created.status_code == 201 and created.json["institution_id"] == institution_id
+    assert_error(client.post(f"/api/v1/admin/institutions/{institution_id}/officers", headers=admin_headers,
+                             json={"officer_email": "second@bank.cn", "officer_password": "second-officer-1"}), 409)
+    assert_error(client.post("/api/v1/admin/institutions/999999/officers", headers=admin_headers,
+                             json={"officer_email": "x@bank.cn", "officer_password": "second-officer-1"}), 404)
+    assert_error(client.post(f"/api/v1/admin/institutions/{institution_id}/officers", headers=market["bank"],
+                             json={"officer_email": "y@bank.cn", "officer_password": "second-officer-1"}), 403)
+    second = token_for(client, "second@bank.cn", "second-officer-1")
+    seen = client.get("/api/v1/applications", headers=second).json
+    assert [a["id"] for a in seen["items"]] == [market["application"]["id"]]
+    other = make_user("institution")
+    assert client.get("/api/v1/applications", headers=token_for(client, other.email, other.password)).json[
+        "total"] == 0

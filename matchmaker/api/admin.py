@@ -19,6 +19,13 @@ class NewInstitutionSchema(StrictSchema):
     kind = ma.fields.String(required=True, metadata={"enum": InstitutionKind.values()})
     officer_email = ma.fields.String(required=True)
     officer_password = ma.fields.String(required=True, load_only=True)
+    service_target_days = ma.fields.Integer(load_default=3, strict=True,
+                                            metadata={"description": "working days to answer an application"})
+
+
+class NewOfficerSchema(StrictSchema):
+    officer_email = ma.fields.String(required=True)
+    officer_password = ma.fields.String(required=True, load_only=True)
 
 
 class InstitutionSchema(ma.Schema):
@@ -47,3 +54,17 @@ def create_institution(body):
     institution, officer = institution_services.create_with_officer(actor=actor, **body)
     db.session.commit()
     return {"institution": institution_services.as_dict(institution), "user": user_dict(officer)}
+
+
+@bp.route("/institutions/<int:institution_id>/officers", methods=["POST"])
+@api_roles(Role.ADMIN)
+@bp.arguments(NewOfficerSchema)
+@bp.response(201, UserSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.alt_response(409, response="CONFLICT")
+@bp.doc(security=BEARER)
+def add_officer(body, institution_id):
+    """Add another officer account to an institution"""
+    officer = institution_services.add_officer(actor=current_user(), institution_id=institution_id, **body)
+    db.session.commit()
+    return user_dict(officer)

@@ -64,7 +64,7 @@ def register():
                 email=form.email.data, password=form.password.data, facts=form.facts()
             )
         except DomainError as error:
-            attach_problems(form, _form_problems(error.fields))
+            attach_problems(form, error.fields, prefix="enterprise.", names=FORM_NAMES)
             if not error.fields:
                 form.form_errors.append(error.message)
             status = error.status
@@ -78,20 +78,16 @@ def register():
         problems = services.check_registration(
             email=form.email.data or "", password=form.password.data or "", facts=form.facts()
         )
-        attach_problems(form, {
-            name: messages for name, messages in _form_problems(problems).items()
-            if hasattr(form, name) and not getattr(form, name).errors
-        })
+        unmarked = {key: messages for key, messages in problems.items()
+                    if (field := _field_for(form, key)) is not None and not field.errors}
+        attach_problems(form, unmarked, prefix="enterprise.", names=FORM_NAMES)
         status = InvalidInput.status
     return render_template("auth/register.html", form=form), status
 
 
-def _form_problems(problems: dict[str, list[str]]) -> dict[str, list[str]]:
-    renamed = {}
-    for key, messages in problems.items():
-        name = key.removeprefix("enterprise.")
-        renamed[FORM_NAMES.get(name, name)] = messages
-    return renamed
+def _field_for(form, key: str):
+    name = key.removeprefix("enterprise.")
+    return getattr(form, FORM_NAMES.get(name, name), None)
 
 
 @bp.route("/account")

@@ -28,10 +28,6 @@ def only_enterprises():
     return None
 
 
-def _renamed(problems: dict) -> dict:
-    return {FORM_NAMES.get(k, k): v for k, v in problems.items()}
-
-
 @bp.route("/profile", methods=["GET", "POST"])
 def profile():
     actor = current_user()
@@ -43,7 +39,7 @@ def profile():
         try:
             services.update(actor=actor, values=form.values())
         except DomainError as error:
-            attach_problems(form, _renamed(error.fields))
+            attach_problems(form, error.fields, names=FORM_NAMES)
             status = error.status
         else:
             db.session.commit()
@@ -80,7 +76,7 @@ def new_need():
         try:
             need = need_services.create(actor=current_user(), values=form.values())
         except DomainError as error:
-            attach_problems(form, _renamed(error.fields))
+            attach_problems(form, error.fields, names=FORM_NAMES)
             status = error.status
         else:
             db.session.commit()
@@ -102,7 +98,7 @@ def edit_need(need_id: int):
         try:
             need_services.update(actor=current_user(), need_id=need_id, values=form.values())
         except DomainError as error:
-            attach_problems(form, _renamed(error.fields))
+            attach_problems(form, error.fields, names=FORM_NAMES)
             if not error.fields:
                 form.form_errors.append(error.message)
             status = error.status

@@ -7,11 +7,11 @@ from models import Institution, InstitutionKind, Role, User, db
 
 from .. import audit
 from ..auth import services as auth_services
-from ..errors import Conflict, InvalidInput
+from ..errors import Conflict, InvalidInput, NotFound
 
 
 def create_with_officer(*, name: str, kind: str, officer_email: str, officer_password: str,
-                        actor: User) -> tuple[Institution, User]:
+                        actor: User, service_target_days: int = 3) -> tuple[Institution, User]:
     """Onboard an institution together with its first officer account."""
     name = (name or "").strip()
     email = auth_services.normalize_email(officer_email)
@@ -20,17 +20,15 @@ def create_with_officer(*, name: str, kind: str, officer_email: str, officer_pas
         problems["name"] = ["机构名称应为 2 到 120 个字符"]
     if kind not in InstitutionKind.values():
         problems["kind"] = [f"未知的机构类型：{kind}（可选：{'、'.join(InstitutionKind.values())}）"]
-    if (problem := auth_services.check_email(email)) is not None:
-        problems["officer_email"] = [problem]
-    if (problem := auth_services.check_password(officer_password)) is not None:
-        problems["officer_password"] = [problem]
+    if not 1 <= service_target_days <= 60:
+        problems["service_target_days"] = ["服务承诺应为 1 到 60 个工作日"]
+    problems.update(_officer_problems(email, officer_password))
     if problems:
         raise InvalidInput("机构信息有误", problems)
     if db.session.scalar(sa.select(Institution.id).where(Institution.name == name)) is not None:
         raise Conflict("同名机构已存在", {"name": ["同名机构已存在"]})
-    if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
-        raise Conflict("该邮箱已注册", {"officer_email": ["该邮箱已注册"]})
-    institution = Institution(name=name, kind=InstitutionKind(kind))
+    _email_free(email)
+    institution = Institution(name=name, kind=InstitutionKind(kind), service_target_days=service_target_days)
     officer = User(email=email, role=Role.INSTITUTION, institution=institution)
     officer.set_password(officer_password)
     db.session.add_all([institution, officer])
@@ -38,6 +36,39 @@ def create_with_officer(*, name: str, kind: str, officer_email: str, officer_pas
     audit.record("institution.create", actor_id=actor.id, target_type="institution", target_id=institution.id,
                  detail={"name": name, "kind": kind, "officer_id": officer.id})
     return institution, officer
+
+
+def _officer_problems(email: str, password: str) -> dict[str, list[str]]:
+    problems = {}
+    if (problem := auth_services.check_email(email)) is not None:
+        problems["officer_email"] = [problem]
+    if (problem := auth_services.check_password(password)) is not None:
+        problems["officer_password"] = [problem]
+    return problems
+
+
+def _email_free(email: str) -> None:
+    if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise Conflict("该邮箱已注册", {"officer_email": ["该邮箱已注册"]})
+
+
+def add_officer(*, actor: User, institution_id: int, officer_email: str, officer_password: str) -> User:
+    """Another officer account for an institution; it sees that institution's work only."""
+    institution = db.session.get(Institution, institution_id)
+    if institution is None:
+        raise NotFound("机构不存在")
+    email = auth_services.normalize_email(officer_email)
+    problems = _officer_problems(email, officer_password)
+    if problems:
+        raise InvalidInput("账户信息有误", problems)
+    _email_free(email)
+    officer = User(email=email, role=Role.INSTITUTION, institution=institution)
+    officer.set_password(officer_password)
+    db.session.add(officer)
+    db.session.flush()
+    audit.record("user.create", actor_id=actor.id, target_type="user", target_id=officer.id,
+                 detail={"institution_id": institution.id, "role": "institution"})
+    return officer
 
 
 def as_dict(institution: Institution) -> dict:

@@ -24,10 +24,6 @@ def only_officers():
     return None
 
 
-def _renamed(problems: dict) -> dict:
-    return {FORM_NAMES.get(k, k): v for k, v in problems.items()}
-
-
 @bp.route("/products")
 def products():
     actor = current_user()
@@ -45,7 +41,7 @@ def _product_form(product=None):
         values = form.values()
         if request.form.get("preview"):
             problems = product_services.check(values)
-            attach_problems(form, _renamed(problems))
+            attach_problems(form, problems, names=FORM_NAMES)
             fit_count = product_services.open_needs_fitting(values) if not problems else None
         else:
             try:
@@ -54,7 +50,7 @@ def _product_form(product=None):
                 else:
                     product_services.update(actor=actor, product_id=product.id, values=values)
             except DomainError as error:
-                attach_problems(form, _renamed(error.fields))
+                attach_problems(form, error.fields, names=FORM_NAMES)
                 status = error.status
             else:
                 db.session.commit()
@@ -137,7 +133,7 @@ def decide(application_id: int):
             if error.status == 409:
                 flash(error.message, "warning")
                 return redirect(url_for("institution.application", application_id=application_id))
-            attach_problems(form, _renamed(error.fields))
+            attach_problems(form, error.fields, names=FORM_NAMES)
         else:
             db.session.commit()
             flash(_("审批结果已保存，企业已收到通知"), "success")
@@ -157,7 +153,7 @@ def disburse(application_id: int):
             if error.status == 409:
                 flash(error.message, "warning")
                 return redirect(url_for("institution.application", application_id=application_id))
-            attach_problems(form, _renamed(error.fields))
+            attach_problems(form, error.fields, names=FORM_NAMES)
         else:
             db.session.commit()
             flash(_("放款已记录"), "success")
