@@ -67,7 +67,8 @@ def load_market(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_S
             bar.set_postfix_str(model.__tablename__)
             for start in range(0, len(model_rows), CHUNK):
                 chunk = model_rows[start:start + CHUNK]
-                db.session.execute(sa.insert(model), chunk)
+                # Core executemany: the ORM bulk path would send these one INSERT at a time.
+                db.session.execute(sa.insert(model.__table__), chunk)
                 bar.update(len(chunk))
     _reset_sequences()
     db.session.add(DemoMarket(seed=seed, enterprises=enterprises, as_of=as_of))
