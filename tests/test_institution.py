@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from matchmaker.matching import scorer
-from models import Application, AuditEvent, Enterprise, FinancingNeed, Notification, db
+from models import Application, AuditEvent, Notification, db
 from tests.conftest import csrf_token
 from tests.test_api import assert_error, token_for
 from tests.test_auth_pages import field_errors, submit

@@ -14,6 +14,7 @@ from ..errors import DomainError
 from ..finance import estimated_cost_cny
 from ..forms import attach_problems
 from ..matching import services as matching_services
+from ..views import change
 from ..needs import services as need_services
 from . import services
 from .forms import FORM_NAMES, NeedForm, ProfileForm
@@ -190,15 +191,8 @@ def application(application_id: int):
 
 @bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
 def withdraw_application(application_id: int):
-    try:
-        application_services.withdraw(actor=current_user(), application_id=application_id)
-    except DomainError as error:
-        if error.status != 409:
-            raise
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
-        flash(_("申请已撤回"), "info")
+    change(lambda: application_services.withdraw(actor=current_user(), application_id=application_id),
+           done=_("申请已撤回"))
     return redirect(url_for("enterprise.application", application_id=application_id))
 
 

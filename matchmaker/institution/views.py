@@ -13,6 +13,7 @@ from ..errors import DomainError
 from ..forms import attach_problems
 from ..matching import services as matching_services
 from ..products import services as product_services
+from ..views import change
 from .forms import FORM_NAMES, ApproveForm, DisburseForm, ProductForm, RejectForm
 
 bp = Blueprint("institution", __name__, url_prefix="/institution")
@@ -120,24 +121,18 @@ def decide(application_id: int):
     approve, reject, disburse = ApproveForm(), RejectForm(), DisburseForm()
     decision = request.form.get("decision")
     form = approve if decision == "approve" else reject
-    if form.validate_on_submit():
-        try:
-            if decision == "approve":
-                decisions.decide(actor=actor, application_id=application_id, decision="approve",
-                                 approved_amount_cny=approve.approved_amount.yuan,
-                                 rate_pct=float(approve.rate_pct.data), term_months=approve.term_months.data)
-            else:
-                decisions.decide(actor=actor, application_id=application_id, decision="reject",
-                                 reason_code=reject.reason_code.data, reason=reject.reason.data)
-        except DomainError as error:
-            if error.status == 409:
-                flash(error.message, "warning")
-                return redirect(url_for("institution.application", application_id=application_id))
-            attach_problems(form, error.fields, names=FORM_NAMES)
-        else:
-            db.session.commit()
-            flash(_("审批结果已保存，企业已收到通知"), "success")
-            return redirect(url_for("institution.application", application_id=application_id))
+    if decision == "approve":
+        def action():
+            decisions.decide(actor=actor, application_id=application_id, decision="approve",
+                             approved_amount_cny=approve.approved_amount.yuan,
+                             rate_pct=float(approve.rate_pct.data), term_months=approve.term_months.data)
+    else:
+        def action():
+            decisions.decide(actor=actor, application_id=application_id, decision="reject",
+                             reason_code=reject.reason_code.data, reason=reject.reason.data)
+    if form.validate_on_submit() and (change(action, done=_("审批结果已保存，企业已收到通知"), form=form,
+                                             names=FORM_NAMES) or not form.errors):
+        return redirect(url_for("institution.application", application_id=application_id))
     item = decisions.open_application(actor=actor, application_id=application_id)
     return _application_page(item, approve, reject, disburse, status=422)
 
@@ -146,18 +141,10 @@ def decide(application_id: int):
 def disburse(application_id: int):
     actor = current_user()
     form = DisburseForm()
-    if form.validate_on_submit():
-        try:
-            decisions.disburse(actor=actor, application_id=application_id, amount_cny=form.amount.yuan)
-        except DomainError as error:
-            if error.status == 409:
-                flash(error.message, "warning")
-                return redirect(url_for("institution.application", application_id=application_id))
-            attach_problems(form, error.fields, names=FORM_NAMES)
-        else:
-            db.session.commit()
-            flash(_("放款已记录"), "success")
-            return redirect(url_for("institution.application", application_id=application_id))
+    if form.validate_on_submit() and (change(
+            lambda: decisions.disburse(actor=actor, application_id=application_id, amount_cny=form.amount.yuan),
+            done=_("放款已记录"), form=form, names=FORM_NAMES) or not form.errors):
+        return redirect(url_for("institution.application", application_id=application_id))
     item = decisions.open_application(actor=actor, application_id=application_id)
     return _application_page(item, ApproveForm(), RejectForm(), form, status=422)
 
@@ -172,13 +159,6 @@ def leads(product_id: int):
 
 @bp.route("/products/<int:product_id>/leads/<int:need_id>/invite", methods=["POST"])
 def invite(product_id: int, need_id: int):
-    try:
-        decisions.invite(actor=current_user(), product_id=product_id, need_id=need_id)
-    except DomainError as error:
-        if error.status != 409:
-            raise
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
-        flash(_("已邀请该企业申请"), "success")
+    change(lambda: decisions.invite(actor=current_user(), product_id=product_id, need_id=need_id),
+           done=_("已邀请该企业申请"))
     return redirect(url_for("institution.leads", product_id=product_id))
