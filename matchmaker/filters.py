@@ -30,25 +30,16 @@ def label(member: LabelledEnum | str | None) -> str:
     return str(member)
 
 
-def cert_label(code: str) -> str:
-    try:
-        return label(Certification(code))
-    except ValueError:
-        return code
+def code_label(enum_cls: type[LabelledEnum]):
+    """A filter that shows a code stored as plain text (JSON lists, API dicts) by its label."""
 
+    def show(code: str) -> str:
+        try:
+            return label(enum_cls(code))
+        except ValueError:
+            return code
 
-def kind_label(code: str) -> str:
-    try:
-        return label(ProductKind(code))
-    except ValueError:
-        return code
-
-
-def industry_label(code: str) -> str:
-    try:
-        return label(Industry(code))
-    except ValueError:
-        return code
+    return show
 
 
 def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -66,8 +57,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(wan)
     app.add_template_filter(label)
     app.add_template_filter(local_time)
-    app.add_template_filter(cert_label)
-    app.add_template_filter(kind_label)
-    app.add_template_filter(industry_label)
+    app.add_template_filter(code_label(Certification), "cert_label")
+    app.add_template_filter(code_label(ProductKind), "kind_label")
+    app.add_template_filter(code_label(Industry), "industry_label")
     app.add_template_filter(number)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

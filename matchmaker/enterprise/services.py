@@ -165,3 +165,15 @@ def as_dict(enterprise: Enterprise) -> dict[str, Any]:
         "has_collateral": enterprise.has_collateral,
         "share_in_leads": enterprise.share_in_leads,
     }
+
+
+def profile_viewers(*, enterprise_id: int, limit: int = 200) -> list[tuple]:
+    """(time, institution name) of every time an institution opened this firm's profile, newest first."""
+    from models import AuditEvent, Institution, User
+
+    return db.session.execute(
+        sa.select(AuditEvent.at, Institution.name)
+        .join(User, User.id == AuditEvent.actor_id).join(Institution, Institution.id == User.institution_id)
+        .where(AuditEvent.action == "profile.view", AuditEvent.target_type == "enterprise",
+               AuditEvent.target_id == enterprise_id)
+        .order_by(AuditEvent.at.desc()).limit(limit)).all()

@@ -1,11 +1,10 @@
 """The enterprise's pages: profile and consent, needs, matches, applying, following, notifications."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from models import AuditEvent, Institution, ProductKind, Role, User, db
+from models import ProductKind, Role, db
 
 from .. import notifications
 from ..applications import services as application_services
@@ -53,13 +52,7 @@ def profile():
 
 @bp.route("/profile/views")
 def profile_views():
-    actor = current_user()
-    rows = db.session.execute(
-        sa.select(AuditEvent.at, Institution.name)
-        .join(User, User.id == AuditEvent.actor_id).join(Institution, Institution.id == User.institution_id)
-        .where(AuditEvent.action == "profile.view", AuditEvent.target_type == "enterprise",
-               AuditEvent.target_id == actor.enterprise_id)
-        .order_by(AuditEvent.at.desc()).limit(200)).all()
+    rows = services.profile_viewers(enterprise_id=current_user().enterprise_id)
     return render_template("enterprise/profile_views.html", rows=rows)
 
 

@@ -36,14 +36,18 @@ def _codes_mask(lists: Sequence, codes: Sequence[str], empty_means_all: bool) ->
     return mask
 
 
+def _checked(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> pd.DataFrame:
+    missing = set(columns) - set(frame.columns)
+    if missing:
+        raise ValueError(f"{what} frame lacks columns: {sorted(missing)}")
+    return frame.reset_index(drop=True)
+
+
 class Needs:
     """Needs with their firm's facts, as arrays (one entry per need)."""
 
     def __init__(self, frame: pd.DataFrame):
-        missing = set(NEED_COLUMNS) - set(frame.columns)
-        if missing:
-            raise ValueError(f"need frame lacks columns: {sorted(missing)}")
-        self.frame = frame.reset_index(drop=True)
+        self.frame = _checked(frame, NEED_COLUMNS, "need")
         f = self.frame
         self.id = f["need_id"].to_numpy()
         self.amount = f["amount_cny"].to_numpy(dtype=float)
@@ -79,10 +83,7 @@ class Products:
     """Products with their terms and eligibility rules, as arrays (one entry per product)."""
 
     def __init__(self, frame: pd.DataFrame):
-        missing = set(PRODUCT_COLUMNS) - set(frame.columns)
-        if missing:
-            raise ValueError(f"product frame lacks columns: {sorted(missing)}")
-        self.frame = frame.reset_index(drop=True)
+        self.frame = _checked(frame, PRODUCT_COLUMNS, "product")
         f = self.frame
         self.id = f["product_id"].to_numpy()
         self.kind = f["kind"].map({k: i for i, k in enumerate(KINDS)}).to_numpy(dtype=int)
