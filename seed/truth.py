@@ -22,10 +22,15 @@ def approval_truth(*, seed: int, enterprises: int, as_of: dt.date) -> Callable[[
     product_row = {product["id"]: k for k, product in enumerate(market.products)}
 
     def truth(need_ids: np.ndarray, product_ids: np.ndarray) -> np.ndarray:
-        i = np.array([need_row[int(n)] for n in need_ids])
-        j = np.array([product_row[int(p)] for p in product_ids])
-        failed = _failed_pairs(needs, products, i, j)
-        return approval_probability(needs, i, products, j, failed)
+        """NaN for a need or product the seeded world never drew (registered or imported later)."""
+        i = np.array([need_row.get(int(n), -1) for n in need_ids], dtype=int)
+        j = np.array([product_row.get(int(p), -1) for p in product_ids], dtype=int)
+        out = np.full(len(i), np.nan)
+        known = (i >= 0) & (j >= 0)
+        if known.any():
+            failed = _failed_pairs(needs, products, i[known], j[known])
+            out[known] = approval_probability(needs, i[known], products, j[known], failed)
+        return out
 
     return truth
 

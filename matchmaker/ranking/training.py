@@ -139,8 +139,11 @@ def _truth_metrics(outcomes, need_rows, strategies, truth, result, rng) -> None:
     block = eligibility.check(outcomes.needs, outcomes.products, need_rows)
     rows, cols = np.nonzero(block.eligible)
     i, j = need_rows[rows], cols
-    X = outcomes.pair_matrix(i, j)
     true_p = truth(i, j)
+    # Pairs the truth does not know (needs or products added after the market was drawn) are left out.
+    known = ~np.isnan(true_p)
+    rows, i, j, true_p = rows[known], i[known], j[known], true_p[known]
+    X = outcomes.pair_matrix(i, j)
     gain = true_p - _group_min(rows, true_p)
     top5 = _top_k_flags(rows, true_p, 5)
     per_strategy = {name: s(X) for name, s in strategies.items()}
