@@ -1,5 +1,6 @@
 """make bench: every benchmark, one line per figure (BENCH <name> <value> <unit>)."""
-from bench import ranking, real_data
+from bench import admin, ranking, real_data
 
 ranking.main()
 real_data.main()
+admin.main()

@@ -106,12 +106,14 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .enterprise.views import bp as enterprise_bp
     from .institution.views import bp as institution_bp
+    from .admin.views import bp as admin_bp
     from .public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(enterprise_bp)
     app.register_blueprint(institution_bp)
+    app.register_blueprint(admin_bp)
     api.init_app(app)
 
 

@@ -8,7 +8,7 @@ from flask import Flask, current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from models.codes import Certification, Industry, LabelledEnum, ProductKind
+from models.codes import Certification, Industry, InstitutionKind, LabelledEnum, ProductKind
 
 
 def wan(amount_cny: int | None, digits: int = 2) -> str:
@@ -53,6 +53,11 @@ def number(value: int | float | None) -> str:
     return "—" if value is None else f"{value:,}"
 
 
+def percent(share: float | None, digits: int = 1) -> str:
+    """A share (0.486) as a percentage (48.6%)."""
+    return "—" if share is None else f"{share * 100:.{digits}f}%"
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(wan)
     app.add_template_filter(label)
@@ -61,4 +66,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(code_label(ProductKind), "kind_label")
     app.add_template_filter(code_label(Industry), "industry_label")
     app.add_template_filter(number)
+    app.add_template_filter(percent)
+    app.add_template_filter(code_label(InstitutionKind), "institution_kind_label")
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

@@ -68,6 +68,9 @@ class Application(db.Model):
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     disbursed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Imported from a bank's loan history: the outcome is known, the time it took to answer is not,
+    # so service statistics leave these rows out.
+    imported: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     need = relationship("FinancingNeed", back_populates="applications")
     product = relationship("Product")

@@ -229,6 +229,10 @@ def draw_market(*, enterprises: int, seed: int, as_of: dt.date) -> Market:
     prng = random.Random(seed)
     institution_rows = catalogue.institutions()
     product_rows = catalogue.products(institution_rows, prng)
+    # The institutions and their products were on the platform from the start of the history, so
+    # statistics for any past period count them.
+    for row in (*institution_rows, *product_rows):
+        row["created_at"] = utc(HISTORY_START, 3600)
     appetite = rng.normal(0, 0.15, len(product_rows))
     firms, quality = draw_enterprises(enterprises, rng, prng)
     market = Market(institution_rows, product_rows, firms, quality=quality, appetite=appetite)

@@ -209,3 +209,54 @@ def test_officer_journey_publish_open_approve_disburse(browser, live_server, see
     assert page.get_by_test_id("status").inner_text() == "已放款"
     assert errors == []
     page.close()
+
+
+@pytest.fixture
+def full_market(app, tmp_path):
+    """The market `make run` loads (5,928 firms), for the administrator's view of it."""
+    with app.app_context():
+        load_market(credentials_path=tmp_path, progress=False)
+    role, email, password = next(line.split("\t") for line in (tmp_path / CREDENTIALS_FILE).read_text(
+        encoding="utf-8").splitlines() if line.startswith("admin"))
+    return email, password
+
+
+def test_admin_dashboard_charts_csv_and_training(browser, live_server, full_market, tmp_path):
+    """Admin signs in → the dashboard's charts render → downloads the CSV → trains the ranker."""
+    email, password = full_market
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+    page.goto(live_server + "/auth/login?next=/admin/")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server + "/admin/")
+    assert page.locator('[data-figure="enterprises"]').inner_text() == "5,928"
+    page.wait_for_selector('[data-chart="monthly"][data-rendered="true"] canvas')
+    assert page.locator("[data-chart][data-rendered=true] canvas").count() == 4
+    page.fill("#period-from", "2021-01-01")
+    page.fill("#period-to", "2021-12-31")
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_url(re.compile(r".*from=2021-01-01&to=2021-12-31"))
+    page.wait_for_selector('[data-chart="monthly"][data-finished="true"] canvas')  # animation over
+    page.screenshot(path=os.path.join(SCREENSHOTS, "dashboard.png"), full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出 CSV").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    content = saved.read_bytes()
+    assert saved.name == "matchmaker-stats-2021-01-01-2021-12-31.csv" and content.startswith(b"\xef\xbb\xbf")
+    assert "促成融资（元）" in content.decode("utf-8-sig")
+    page.get_by_role("link", name="匹配模型").click()
+    assert page.locator("#active-version").inner_text().startswith("当前没有启用的模型")
+    page.get_by_role("button", name="训练新模型").click()
+    page.wait_for_selector("#train-progress:not(.d-none)")
+    page.wait_for_function("document.querySelector('#train-progress p').textContent.includes(' s')")
+    page.wait_for_selector(".alert-success", timeout=120_000)
+    assert "已训练并启用" in page.locator(".alert-success").inner_text()
+    assert page.locator("#active-version").inner_text().startswith("hgb-")
+    page.wait_for_selector('[data-chart="metrics"][data-rendered="true"] canvas')
+    assert errors == []
+    page.close()

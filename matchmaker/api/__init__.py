@@ -7,10 +7,10 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     # Imported here: extensions.py needs api.errors, so this package must not need extensions at import.
     from ..extensions import api, csrf
-    from . import admin, auth, enterprise, institution
+    from . import admin, admin_market, auth, enterprise, institution
 
     api.init_app(app)
-    for blueprint in (auth.bp, enterprise.bp, institution.bp, admin.bp):
+    for blueprint in (auth.bp, enterprise.bp, institution.bp, admin.bp, admin_market.bp):
         # Bearer-token calls carry no cookie authority, so CSRF tokens do not apply.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -52,11 +52,16 @@ def _email_free(email: str) -> None:
         raise Conflict("该邮箱已注册", {"officer_email": ["该邮箱已注册"]})
 
 
-def add_officer(*, actor: User, institution_id: int, officer_email: str, officer_password: str) -> User:
-    """Another officer account for an institution; it sees that institution's work only."""
+def get(*, institution_id: int) -> Institution:
     institution = db.session.get(Institution, institution_id)
     if institution is None:
         raise NotFound("机构不存在")
+    return institution
+
+
+def add_officer(*, actor: User, institution_id: int, officer_email: str, officer_password: str) -> User:
+    """Another officer account for an institution; it sees that institution's work only."""
+    institution = get(institution_id=institution_id)
     email = auth_services.normalize_email(officer_email)
     problems = _officer_problems(email, officer_password)
     if problems:

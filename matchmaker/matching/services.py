@@ -7,6 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import sklearn
 import sqlalchemy as sa
+import sqlalchemy.orm
 from flask import current_app
 
 from models import DemoMarket, RankerModel, User, db, now_utc
@@ -138,6 +139,34 @@ def _activate(row: RankerModel, *, actor: User | None) -> None:
     db.session.flush()
     audit.record("ranker.activate", actor_id=actor.id if actor else None, target_type="ranker_model",
                  target_id=row.id, detail={"version": row.version})
+
+
+def get_all_models() -> list[RankerModel]:
+    """The registry, newest first (without the model bytes)."""
+    return list(db.session.scalars(
+        sa.select(RankerModel).options(sa.orm.defer(RankerModel.blob)).order_by(RankerModel.created_at.desc(),
+                                                                              RankerModel.id.desc())))
+
+
+def active_model() -> RankerModel | None:
+    return db.session.scalar(sa.select(RankerModel).options(sa.orm.defer(RankerModel.blob))
+                             .where(RankerModel.is_active))
+
+
+def activate(*, actor: User, version: str) -> RankerModel:
+    """Make an earlier (or any stored) version the active one: the rollback. Every worker picks it up
+    on its next request; the bytes are verified before they are trusted."""
+    row = db.session.scalar(sa.select(RankerModel).where(RankerModel.version == version))
+    if row is None:
+        raise NotFound("模型版本不存在")
+    if row.is_active:
+        raise Conflict("该版本已是当前使用的模型")
+    try:
+        registry.loads(row.blob, sha256=row.sha256, sklearn_version=row.sklearn_version)
+    except registry.UntrustedModel as error:  # a model that cannot be trusted must not become active
+        raise Conflict(f"该版本无法加载，不能启用：{error}") from None
+    _activate(row, actor=actor)
+    return row
 
 
 def evaluate() -> dict:

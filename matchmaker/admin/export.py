@@ -1,0 +1,47 @@
+"""The statistics as CSV: UTF-8 with a byte-order mark, so Excel opens the Chinese text intact."""
+from __future__ import annotations
+
+import csv
+import io
+
+HEADLINE = (("enterprises", "企业数"), ("institutions", "金融机构数"), ("products", "上架产品数"),
+            ("needs", "融资需求数"), ("applications", "申请数"), ("approved", "获批数"), ("rejected", "拒绝数"),
+            ("disbursed", "放款笔数"), ("disbursed_amount_cny", "促成融资（元）"), ("approval_rate", "获批率"),
+            ("median_response_hours", "响应时间中位数（小时）"))
+FIGURES = (("applications", "申请数"), ("approved", "获批数"), ("rejected", "拒绝数"), ("approval_rate", "获批率"),
+           ("disbursed", "放款笔数"), ("disbursed_amount_cny", "促成融资（元）"))
+SECTIONS = (
+    ("by_kind", "按产品类型", (("kind", "代码"), ("label", "产品类型"), ("products", "上架产品数"), *FIGURES)),
+    ("by_industry", "按行业", (("industry", "代码"), ("label", "行业"), ("enterprises", "企业数"), ("needs", "融资需求数"),
+                               *FIGURES)),
+    ("by_institution", "按机构", (("institution_id", "机构编号"), ("name", "机构"), ("kind_label", "机构类型"),
+                                  ("products", "上架产品数"), *FIGURES,
+                                  ("median_response_hours", "响应时间中位数（小时）"),
+                                  ("p90_response_hours", "响应时间90分位（小时）"),
+                                  ("service_target_days", "服务承诺（工作日）"),
+                                  ("within_target_share", "按时答复占比"))),
+    ("monthly", "按月", (("month", "月份"), ("needs", "融资需求数"), ("applications", "申请数"), ("approved", "获批数"),
+                          ("rejected", "拒绝数"), ("disbursed_amount_cny", "促成融资（元）"))),
+)
+
+
+def _cell(value):
+    return "" if value is None else value
+
+
+def stats_csv(stats: dict) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    period = stats.get("period") or {}
+    writer.writerow(["高新金服 市场统计", f"{period.get('from') or '开始'} 至 {period.get('to') or '今'}"])
+    writer.writerow([])
+    writer.writerow(["指标", "代码", "数值"])
+    for key, label in HEADLINE:
+        writer.writerow([label, key, _cell(stats[key])])
+    for key, title, columns in SECTIONS:
+        writer.writerow([])
+        writer.writerow([title])
+        writer.writerow([label for _, label in columns])
+        for row in stats[key]:
+            writer.writerow([_cell(row.get(name)) for name, _ in columns])
+    return out.getvalue().encode("utf-8-sig")

@@ -1,0 +1,254 @@
+"""The market's statistics for the finance bureau: every figure is a SQL aggregate.
+
+Periods follow the contract: needs and applications count by the day they were created, decisions by
+the day they were made, disbursements by the day the money went out; ``products`` counts active
+products. Days are China Standard Time days.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from models import (
+    Application, ApplicationStatus, Enterprise, FinancingNeed, Institution, Product, ProductStatus, db,
+)
+
+from ..errors import InvalidInput
+from .sql import due_epoch_days, epoch_days, hours_between, local_month
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+PERCENTILES = {"median": 50, "p90": 90}
+
+
+@dataclass(frozen=True)
+class Period:
+    """Inclusive local days; None on a side means open-ended."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    @property
+    def start_utc(self) -> dt.datetime | None:
+        return _local_midnight(self.start) if self.start else None
+
+    @property
+    def end_utc(self) -> dt.datetime | None:
+        return _local_midnight(self.end + dt.timedelta(days=1)) if self.end else None
+
+    def holds(self, column) -> sa.ColumnElement[bool]:
+        conditions = [column.is_not(None)]
+        if self.start_utc is not None:
+            conditions.append(column >= self.start_utc)
+        if self.end_utc is not None:
+            conditions.append(column < self.end_utc)
+        return sa.and_(*conditions)
+
+    def existed(self, column) -> sa.ColumnElement[bool]:
+        """Created by the end of the period (the market's size at that time)."""
+        return column < self.end_utc if self.end_utc is not None else sa.true()
+
+    def as_dict(self) -> dict:
+        return {"from": self.start.isoformat() if self.start else None,
+                "to": self.end.isoformat() if self.end else None}
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), LOCAL).astimezone(dt.timezone.utc)
+
+
+def period(*, start: str | None = None, end: str | None = None) -> Period:
+    """A period from the ``from``/``to`` query values (YYYY-MM-DD), or 422 naming the bad one."""
+    problems: dict[str, list[str]] = {}
+    days = {}
+    for field, value in (("from", start), ("to", end)):
+        if value in (None, ""):
+            days[field] = None
+            continue
+        try:
+            days[field] = dt.date.fromisoformat(value)
+        except ValueError:
+            problems[field] = [f"日期格式应为 YYYY-MM-DD：{value}"]
+    if not problems and days["from"] and days["to"] and days["from"] > days["to"]:
+        problems["to"] = ["结束日期不能早于开始日期"]
+    if problems:
+        raise InvalidInput("统计区间有误", problems)
+    return Period(days["from"], days["to"])
+
+
+def _count_if(condition) -> sa.ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def _sum_if(condition, value) -> sa.ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, value), else_=0)), 0)
+
+
+FIGURES = ("applications", "approved", "rejected", "disbursed", "disbursed_amount_cny")
+
+
+def _application_figures(p: Period) -> list:
+    """The application columns every breakdown shares, as conditional aggregates of one scan."""
+    decided = p.holds(Application.decided_at)
+    disbursed = p.holds(Application.disbursed_at)
+    return [
+        _count_if(p.holds(Application.created_at)).label("applications"),
+        _count_if(sa.and_(decided, Application.approved_amount_cny.is_not(None))).label("approved"),
+        _count_if(sa.and_(decided, Application.status == ApplicationStatus.REJECTED)).label("rejected"),
+        _count_if(disbursed).label("disbursed"),
+        _sum_if(disbursed, Application.disbursed_amount_cny).label("disbursed_amount_cny"),
+    ]
+
+
+def _rate(approved: int, rejected: int) -> float | None:
+    return round(approved / (approved + rejected), 4) if approved + rejected else None
+
+
+def _row(mapping) -> dict:
+    # PostgreSQL sums BIGINT columns as NUMERIC; the contract's amounts are integers.
+    row = {k: (int(v) if isinstance(v, (int, Decimal)) else v) for k, v in mapping.items()}
+    row["approval_rate"] = _rate(row["approved"], row["rejected"])
+    return row
+
+
+def _response_hours(p: Period, *, group=None) -> dict:
+    """Median and 90th percentile of the hours from application to decision, per group (or overall
+    under the key None), interpolated like PostgreSQL's percentile_cont. Window functions, so SQLite
+    (which has no percentile aggregate) computes them in SQL too. Imported history is left out."""
+    hours = hours_between(Application.created_at, Application.decided_at)
+    partition = [group] if group is not None else []
+    ranked = (
+        sa.select((group if group is not None else sa.literal(0)).label("grp"), hours.label("hours"),
+                  sa.func.row_number().over(partition_by=partition, order_by=hours).label("rn"),
+                  sa.func.count().over(partition_by=partition).label("n"))
+        .where(p.holds(Application.decided_at), Application.imported.is_(False))
+        .subquery()
+    )
+    columns = []
+    for name, pct in PERCENTILES.items():
+        # Position 1 + pct·(n−1)/100 split into its integer part and its fraction, in integers.
+        scaled = pct * (ranked.c.n - 1)
+        low = 1 + scaled // 100
+        fraction = (scaled % 100) / 100.0
+        columns.append(sa.func.sum(sa.case(
+            (ranked.c.rn == low, ranked.c.hours * (1 - fraction)),
+            (ranked.c.rn == low + 1, ranked.c.hours * fraction),
+            else_=0.0,
+        )).label(name))
+    rows = db.session.execute(sa.select(ranked.c.grp, *columns).group_by(ranked.c.grp)).all()
+    return {(None if group is None else r.grp): {name: round(float(getattr(r, name)), 1) for name in PERCENTILES}
+            for r in rows}
+
+
+def headline(p: Period) -> dict:
+    counts = db.session.execute(sa.select(
+        sa.select(sa.func.count(Enterprise.id)).where(p.existed(Enterprise.created_at)).scalar_subquery().label("enterprises"),
+        sa.select(sa.func.count(Institution.id)).where(p.existed(Institution.created_at)).scalar_subquery().label("institutions"),
+        sa.select(sa.func.count(Product.id)).where(Product.status == ProductStatus.ACTIVE, p.existed(Product.created_at))
+        .scalar_subquery().label("products"),
+        sa.select(sa.func.count(FinancingNeed.id)).where(p.holds(FinancingNeed.created_at)).scalar_subquery().label("needs"),
+    )).one()._asdict()
+    figures = db.session.execute(sa.select(*_application_figures(p))).one()._asdict()
+    result = {**{k: int(v) for k, v in counts.items()}, **{k: int(v) for k, v in figures.items()}}
+    result["approval_rate"] = _rate(result["approved"], result["rejected"])
+    result["median_response_hours"] = _response_hours(p).get(None, {}).get("median")
+    return result
+
+
+def _by_code(key: str, code_column, join_on, p: Period, **counts: dict) -> list[dict]:
+    """The application figures grouped by a code (kind, industry), one row for every code that has
+    either figures or one of the extra ``counts``, largest amount first."""
+    rows = db.session.execute(
+        sa.select(code_column.label("code"), *_application_figures(p)).join(*join_on).group_by(code_column)
+    ).mappings().all()
+    found = {r["code"]: _row({k: v for k, v in r.items() if k != "code"}) for r in rows}
+    codes = set(found).union(*counts.values())
+    out = []
+    for code in codes:
+        row = found.get(code) or _row({name: 0 for name in FIGURES})
+        row.update({key: code.value, "label": code.label},
+                   **{name: int(values.get(code, 0)) for name, values in counts.items()})
+        out.append(row)
+    return sorted(out, key=lambda r: (-r["disbursed_amount_cny"], r[key]))
+
+
+def _counted(query) -> dict:
+    return dict(db.session.execute(query).all())
+
+
+def by_kind(p: Period) -> list[dict]:
+    products = _counted(sa.select(Product.kind, sa.func.count(Product.id))
+                        .where(Product.status == ProductStatus.ACTIVE, p.existed(Product.created_at))
+                        .group_by(Product.kind))
+    return _by_code("kind", Product.kind, (Product, Product.id == Application.product_id), p, products=products)
+
+
+def by_industry(p: Period) -> list[dict]:
+    firms = _counted(sa.select(Enterprise.industry, sa.func.count(Enterprise.id))
+                     .where(p.existed(Enterprise.created_at)).group_by(Enterprise.industry))
+    needs = _counted(sa.select(Enterprise.industry, sa.func.count(FinancingNeed.id)).join(FinancingNeed.enterprise)
+                     .where(p.holds(FinancingNeed.created_at)).group_by(Enterprise.industry))
+    return _by_code("industry", Enterprise.industry, (Enterprise, Enterprise.id == Application.enterprise_id), p,
+                    enterprises=firms, needs=needs)
+
+
+def by_institution(p: Period) -> list[dict]:
+    """Per institution: volume, approval rate and service (response percentiles, share within target;
+    imported history carries no response time and is left out of the service figures)."""
+    decided = sa.and_(p.holds(Application.decided_at), Application.imported.is_(False))
+    on_time = sa.and_(decided, epoch_days(Application.decided_at)
+                      <= due_epoch_days(Application.created_at, Institution.service_target_days))
+    rows = db.session.execute(
+        sa.select(Institution.id.label("institution_id"), Institution.name.label("name"),
+                  Institution.kind.label("kind"), Institution.service_target_days.label("service_target_days"),
+                  *_application_figures(p), _count_if(decided).label("decided"),
+                  _count_if(on_time).label("within_target"))
+        .select_from(Institution).outerjoin(Application, Application.institution_id == Institution.id)
+        .where(p.existed(Institution.created_at))
+        .group_by(Institution.id, Institution.name, Institution.kind, Institution.service_target_days)
+    ).mappings().all()
+    products = _counted(sa.select(Product.institution_id, sa.func.count(Product.id))
+                        .where(Product.status == ProductStatus.ACTIVE, p.existed(Product.created_at))
+                        .group_by(Product.institution_id))
+    hours = _response_hours(p, group=Application.institution_id)
+    out = []
+    for r in rows:
+        row = _row(r)
+        row.update(kind=r["kind"].value, kind_label=r["kind"].label, products=int(products.get(r["institution_id"], 0)),
+                   median_response_hours=hours.get(r["institution_id"], {}).get("median"),
+                   p90_response_hours=hours.get(r["institution_id"], {}).get("p90"),
+                   within_target_share=round(row["within_target"] / row["decided"], 4) if row["decided"] else None)
+        out.append(row)
+    return sorted(out, key=lambda r: (-r["disbursed_amount_cny"], r["institution_id"]))
+
+
+def monthly(p: Period) -> list[dict]:
+    series: dict[str, dict] = {}
+
+    def collect(name, column, value, *where, source=None):
+        month = local_month(column)
+        query = sa.select(month.label("month"), value).where(p.holds(column), *where).group_by(month)
+        if source is not None:
+            query = query.select_from(source)
+        for month_key, amount in db.session.execute(query).all():
+            series.setdefault(month_key, {"month": month_key, "needs": 0, "applications": 0, "approved": 0,
+                                          "rejected": 0, "disbursed_amount_cny": 0})[name] = int(amount or 0)
+
+    collect("needs", FinancingNeed.created_at, sa.func.count(), source=FinancingNeed)
+    collect("applications", Application.created_at, sa.func.count(), source=Application)
+    collect("approved", Application.decided_at, sa.func.count(), Application.approved_amount_cny.is_not(None),
+            source=Application)
+    collect("rejected", Application.decided_at, sa.func.count(), Application.status == ApplicationStatus.REJECTED,
+            source=Application)
+    collect("disbursed_amount_cny", Application.disbursed_at, sa.func.sum(Application.disbursed_amount_cny),
+            source=Application)
+    return [series[k] for k in sorted(series)]
+
+
+def market(*, period: Period) -> dict:
+    """The contract's ``GET /admin/stats`` document for a period."""
+    return {**headline(period), "by_kind": by_kind(period), "by_industry": by_industry(period),
+            "by_institution": by_institution(period), "monthly": monthly(period), "period": period.as_dict()}

@@ -1,0 +1,223 @@
+"""The finance bureau's pages: the market dashboard, service ranking, unserved demand, onboarding and
+users, history import, ranker operations and the audit trail. Thin: each calls the same service as
+the API."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from models import Industry, ProductKind, Role, db
+
+from .. import audit
+from ..auth.current import current_user, role_required
+from ..errors import DomainError
+from ..filters import label
+from ..forms import attach_problems
+from ..institution import services as institution_services
+from ..views import change
+from . import outcomes, ranker, stats, trail, unserved, users
+from .export import stats_csv
+from .forms import ImportForm, InstitutionForm, OfficerForm
+from .targets import plan_targets
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+PAGE = 50
+SORTABLE = ("name", "applications", "approval_rate", "disbursed_amount_cny", "median_response_hours",
+            "p90_response_hours", "within_target_share")
+
+
+@bp.before_request
+@role_required(Role.ADMIN)
+def only_administrators():
+    return None
+
+
+def _period_from_args():
+    """The page's date filter; a bad date is shown next to its input and the page falls back to all time."""
+    try:
+        return stats.period(start=request.args.get("from"), end=request.args.get("to")), {}
+    except DomainError as error:
+        return stats.Period(), error.fields
+
+
+def _wan(amount: int) -> float:
+    return round(amount / 10_000, 2)
+
+
+def _dashboard_charts(figures: dict) -> dict:
+    monthly = figures["monthly"]
+    top = figures["by_institution"][:15]
+    return {
+        "monthly": {"months": [m["month"] for m in monthly],
+                    "series": [{"name": _("融资需求"), "type": "bar", "data": [m["needs"] for m in monthly]},
+                               {"name": _("申请"), "type": "bar", "data": [m["applications"] for m in monthly]},
+                               {"name": _("促成融资（万元）"), "type": "line", "axis": 1,
+                                "data": [_wan(m["disbursed_amount_cny"]) for m in monthly]}]},
+        "by_kind": {"labels": [label_of("kind", r["kind"]) for r in figures["by_kind"]],
+                    "values": [_wan(r["disbursed_amount_cny"]) for r in figures["by_kind"]],
+                    "name": _("促成融资（万元）")},
+        "by_industry": {"items": [{"name": label_of("industry", r["industry"]), "value": r["applications"]}
+                                  for r in figures["by_industry"]], "name": _("申请")},
+        "by_institution": {"labels": [r["name"] for r in reversed(top)],
+                           "values": [_wan(r["disbursed_amount_cny"]) for r in reversed(top)],
+                           "name": _("促成融资（万元）")},
+    }
+
+
+def label_of(kind: str, code: str) -> str:
+    return label({"kind": ProductKind, "industry": Industry}[kind](code))
+
+
+@bp.route("/")
+def dashboard():
+    period, problems = _period_from_args()
+    figures = stats.market(period=period)
+    return render_template("admin/dashboard.html", figures=figures, period=period, problems=problems,
+                           charts=_dashboard_charts(figures), targets=plan_targets())
+
+
+@bp.route("/stats.csv")
+def stats_export():
+    period, problems = _period_from_args()
+    if problems:
+        flash("；".join(m for ms in problems.values() for m in ms), "danger")
+        return redirect(url_for("admin.dashboard"))
+    body = stats_csv(stats.market(period=period))
+    audit.record("stats.export", actor_id=current_user().id, detail=period.as_dict())
+    db.session.commit()
+    name = f"matchmaker-stats-{period.start or 'all'}-{period.end or 'now'}.csv"
+    return Response(body, headers={"Content-Type": "text/csv; charset=utf-8",
+                                   "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/institutions", methods=["GET", "POST"])
+def institutions():
+    """Institutions ranked by service, and onboarding a new one with its first officer."""
+    period, problems = _period_from_args()
+    sort = request.args.get("sort", "median_response_hours")
+    sort = sort if sort in SORTABLE else "median_response_hours"
+    descending = request.args.get("dir", "desc" if sort != "name" else "asc") == "desc"
+    rows = stats.by_institution(period)
+    # Institutions without the figure yet (no decisions) go last whichever the direction.
+    ranked = sorted((r for r in rows if r[sort] is not None), key=lambda r: r[sort], reverse=descending)
+    rows = ranked + [r for r in rows if r[sort] is None]
+    form = InstitutionForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            done = change(lambda: institution_services.create_with_officer(actor=current_user(), **form.values()),
+                          done=_("机构已入驻，经办人账户已开通"), form=form)
+            if done:
+                return redirect(url_for("admin.institutions"))
+        status = 422 if form.errors or form.form_errors else 409
+    return render_template("admin/institutions.html", rows=rows, sort=sort, descending=descending, period=period,
+                           problems=problems, form=form, sortable=SORTABLE), status
+
+
+@bp.route("/institutions/<int:institution_id>", methods=["GET", "POST"])
+def institution(institution_id: int):
+    item = institution_services.get(institution_id=institution_id)
+    form = OfficerForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            done = change(lambda: institution_services.add_officer(
+                actor=current_user(), institution_id=item.id, officer_email=form.officer_email.data or "",
+                officer_password=form.officer_password.data or ""), done=_("已添加经办人"), form=form)
+            if done:
+                return redirect(url_for("admin.institution", institution_id=item.id))
+        status = 422
+    return render_template("admin/institution.html", institution=item, form=form), status
+
+
+@bp.route("/unserved")
+def unserved_demand():
+    return render_template("admin/unserved.html", report=unserved.report())
+
+
+@bp.route("/users")
+def user_list():
+    offset = max(request.args.get("offset", 0, type=int), 0)
+    items, total = users.get_all(search=request.args.get("q"), role=request.args.get("role"), limit=PAGE,
+                                 offset=offset)
+    return render_template("admin/users.html", items=items, total=total, offset=offset, page=PAGE)
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+def user_active(user_id: int):
+    active = request.form.get("active") == "1"
+    change(lambda: users.set_active(actor=current_user(), user_id=user_id, active=active),
+           done=_("账户已启用") if active else _("账户已停用，其所有登录会话和令牌已失效"))
+    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/admin/users")
+                    else url_for("admin.user_list"))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def history_import():
+    form = ImportForm()
+    result, status = None, 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                result = outcomes.import_csv(actor=current_user(), data=form.file.data.read())
+            except DomainError as error:
+                attach_problems(form, error.fields)
+                status = error.status
+            else:
+                db.session.commit()
+        else:
+            status = 422
+    return render_template("admin/import.html", form=form, result=result, columns=outcomes.COLUMNS), status
+
+
+@bp.route("/ranker", methods=["GET"])
+def ranker_page():
+    state = ranker.status()
+    chart = None
+    if state["metrics"]:
+        strategies = {"model": state["metrics"], **(state["baseline_metrics"] or {})}
+        names = [n for n in ("model", "active", "rules", "random", "oracle") if n in strategies]
+        metrics = [m for m in ("ndcg_at_5", "map_at_5", "recall_at_10", "auc") if any(
+            strategies[n].get(m) is not None for n in names)]
+        chart = {"metrics": metrics, "series": [
+            {"name": n, "data": [strategies[n].get(m) for m in metrics]} for n in names]}
+    return render_template("admin/ranker.html", state=state, chart=chart)
+
+
+@bp.route("/ranker/train", methods=["POST"])
+def ranker_train():
+    try:
+        result = ranker.train(actor=current_user())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        if result["activated"]:
+            flash(_("新模型 %(version)s 已训练并启用", version=result["model_version"]), "success")
+        else:
+            flash(_("新模型 %(version)s 已训练，但未优于当前模型，未启用", version=result["model_version"]), "warning")
+    return redirect(url_for("admin.ranker_page"))
+
+
+@bp.route("/ranker/progress")
+def ranker_progress():
+    return jsonify(ranker.progress())
+
+
+@bp.route("/ranker/activate", methods=["POST"])
+def ranker_activate():
+    version = request.form.get("version", "")
+    change(lambda: ranker.activate(actor=current_user(), version=version),
+           done=_("已启用模型 %(version)s", version=version))
+    return redirect(url_for("admin.ranker_page"))
+
+
+@bp.route("/audit")
+def audit_page():
+    period, problems = _period_from_args()
+    offset = max(request.args.get("offset", 0, type=int), 0)
+    items, total = trail.get_all(period=period, actor_email=request.args.get("actor"),
+                                 action=request.args.get("action") or None, limit=PAGE, offset=offset)
+    return render_template("admin/audit.html", items=items, total=total, offset=offset, page=PAGE,
+                           actions=trail.actions(), period=period, problems=problems)

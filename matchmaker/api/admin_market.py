@@ -1,0 +1,279 @@
+"""The administrator's API over the market: statistics, history import, ranker operations, audit trail."""
+from __future__ import annotations
+
+import time
+
+import marshmallow as ma
+from flask import Response
+from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
+
+from models import Role, db
+
+from .. import audit
+from ..admin import outcomes, stats, trail, unserved
+from ..admin import ranker as ranker_ops
+from ..admin.export import stats_csv
+from ..admin.targets import plan_targets
+from ..auth.current import api_roles, current_user
+from .schemas import ListQuerySchema
+
+bp = Blueprint("api_admin_market", __name__, url_prefix="/api/v1/admin", description="Administrator: the market")
+BEARER = [{"bearerAuth": []}]
+
+
+class PeriodQuerySchema(ma.Schema):
+    # Strings, so the service names a bad date in the contract's error shape (fields.from / fields.to).
+    from_ = ma.fields.String(data_key="from", load_default=None, metadata={"format": "date"})
+    to = ma.fields.String(load_default=None, metadata={"format": "date"})
+
+
+class AuditQuerySchema(ListQuerySchema, PeriodQuerySchema):
+    action = ma.fields.String(load_default=None, metadata={"description": "a dotted code, or its prefix (auth)"})
+    actor_id = ma.fields.Integer(load_default=None)
+
+
+class FigureRowSchema(ma.Schema):
+    applications = ma.fields.Integer()
+    approved = ma.fields.Integer()
+    rejected = ma.fields.Integer()
+    disbursed = ma.fields.Integer()
+    disbursed_amount_cny = ma.fields.Integer()
+    approval_rate = ma.fields.Float(allow_none=True)
+
+
+class KindRowSchema(FigureRowSchema):
+    kind = ma.fields.String()
+    label = ma.fields.String()
+    products = ma.fields.Integer()
+
+
+class IndustryRowSchema(FigureRowSchema):
+    industry = ma.fields.String()
+    label = ma.fields.String()
+    enterprises = ma.fields.Integer()
+    needs = ma.fields.Integer()
+
+
+class InstitutionRowSchema(FigureRowSchema):
+    institution_id = ma.fields.Integer()
+    name = ma.fields.String()
+    kind = ma.fields.String()
+    kind_label = ma.fields.String()
+    products = ma.fields.Integer()
+    service_target_days = ma.fields.Integer()
+    decided = ma.fields.Integer()
+    within_target = ma.fields.Integer()
+    within_target_share = ma.fields.Float(allow_none=True)
+    median_response_hours = ma.fields.Float(allow_none=True)
+    p90_response_hours = ma.fields.Float(allow_none=True)
+
+
+class MonthRowSchema(ma.Schema):
+    month = ma.fields.String(metadata={"description": "YYYY-MM, China Standard Time"})
+    needs = ma.fields.Integer()
+    applications = ma.fields.Integer()
+    approved = ma.fields.Integer()
+    rejected = ma.fields.Integer()
+    disbursed_amount_cny = ma.fields.Integer()
+
+
+class StatsSchema(ma.Schema):
+    enterprises = ma.fields.Integer()
+    institutions = ma.fields.Integer()
+    products = ma.fields.Integer()
+    needs = ma.fields.Integer()
+    applications = ma.fields.Integer()
+    approved = ma.fields.Integer()
+    rejected = ma.fields.Integer()
+    disbursed = ma.fields.Integer()
+    disbursed_amount_cny = ma.fields.Integer()
+    approval_rate = ma.fields.Float(allow_none=True)
+    median_response_hours = ma.fields.Float(allow_none=True)
+    by_kind = ma.fields.List(ma.fields.Nested(KindRowSchema))
+    by_industry = ma.fields.List(ma.fields.Nested(IndustryRowSchema))
+    by_institution = ma.fields.List(ma.fields.Nested(InstitutionRowSchema))
+    monthly = ma.fields.List(ma.fields.Nested(MonthRowSchema))
+    period = ma.fields.Dict()
+
+
+class UploadSchema(ma.Schema):
+    file = Upload(required=True)
+
+
+class RejectedRowSchema(ma.Schema):
+    line = ma.fields.Integer()
+    error = ma.fields.String()
+
+
+class ImportResultSchema(ma.Schema):
+    imported = ma.fields.Integer()
+    rejected_rows = ma.fields.List(ma.fields.Nested(RejectedRowSchema))
+
+
+class RankerVersionSchema(ma.Schema):
+    version = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    activated_at = ma.fields.DateTime(allow_none=True)
+    is_active = ma.fields.Boolean()
+    trained_rows = ma.fields.Integer()
+    sklearn_version = ma.fields.String()
+    metrics = ma.fields.Dict()
+    baseline_metrics = ma.fields.Dict()
+
+
+class RankerStatusSchema(ma.Schema):
+    model_version = ma.fields.String(metadata={"description": "\"rules\" when no model is active"})
+    trained_at = ma.fields.DateTime(allow_none=True)
+    activated_at = ma.fields.DateTime(allow_none=True)
+    trained_rows = ma.fields.Integer(allow_none=True)
+    metrics = ma.fields.Dict(allow_none=True)
+    baseline_metrics = ma.fields.Dict(allow_none=True)
+    history = ma.fields.List(ma.fields.Nested(RankerVersionSchema))
+
+
+class TrainedSchema(ma.Schema):
+    model_version = ma.fields.String()
+    activated = ma.fields.Boolean()
+    primary_metric = ma.fields.String()
+    metrics = ma.fields.Dict()
+    baseline_metrics = ma.fields.Dict()
+    trained_rows = ma.fields.Integer()
+    seconds = ma.fields.Float()
+
+
+class ActivateSchema(ma.Schema):
+    version = ma.fields.String(required=True)
+
+
+class AuditItemSchema(ma.Schema):
+    id = ma.fields.Integer()
+    at = ma.fields.DateTime()
+    actor_id = ma.fields.Integer(allow_none=True)
+    actor_email = ma.fields.String(allow_none=True)
+    action = ma.fields.String()
+    target_type = ma.fields.String(allow_none=True)
+    target_id = ma.fields.Integer(allow_none=True)
+    ip = ma.fields.String(allow_none=True)
+    request_id = ma.fields.String(allow_none=True)
+    detail = ma.fields.Dict()
+
+
+class AuditListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AuditItemSchema))
+    total = ma.fields.Integer()
+
+
+def _period(query) -> stats.Period:
+    return stats.period(start=query.get("from_"), end=query.get("to"))
+
+
+@bp.route("/stats", methods=["GET"])
+@api_roles(Role.ADMIN)
+@bp.arguments(PeriodQuerySchema, location="query")
+@bp.response(200, StatsSchema)
+@bp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@bp.doc(security=BEARER)
+def market_stats(query):
+    """The market's figures for a period (all time without from/to)"""
+    return stats.market(period=_period(query))
+
+
+@bp.route("/stats.csv", methods=["GET"])
+@api_roles(Role.ADMIN)
+@bp.arguments(PeriodQuerySchema, location="query")
+@bp.response(200, description="the same figures as CSV, UTF-8 with a BOM", content_type="text/csv")
+@bp.doc(security=BEARER)
+def market_stats_csv(query):
+    """The market's figures as CSV (Excel opens the Chinese intact)"""
+    period = _period(query)
+    body = stats_csv(stats.market(period=period))
+    audit.record("stats.export", actor_id=current_user().id, detail=period.as_dict())
+    db.session.commit()
+    name = f"matchmaker-stats-{period.start or 'all'}-{period.end or 'now'}.csv"
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Content-Type": "text/csv; charset=utf-8"})
+
+
+@bp.route("/unserved", methods=["GET"])
+@api_roles(Role.ADMIN)
+@bp.response(200, ma.Schema.from_dict({"without_product": ma.fields.List(ma.fields.Dict()),
+                                       "without_application": ma.fields.List(ma.fields.Dict()),
+                                       "bands": ma.fields.List(ma.fields.String()),
+                                       "stale_days": ma.fields.Integer()}, name="Unserved"))
+@bp.doc(security=BEARER)
+def unserved_demand():
+    """Open needs no active product fits, and needs with no application after 14 days, by industry and amount"""
+    return unserved.report()
+
+
+@bp.route("/targets", methods=["GET"])
+@api_roles(Role.ADMIN)
+@bp.response(200, ma.Schema.from_dict({"items": ma.fields.List(ma.fields.Dict())}, name="PlanTargets"))
+@bp.doc(security=BEARER)
+def targets():
+    """The 2025 plan's measurable targets beside the platform's actual values"""
+    return {"items": plan_targets()}
+
+
+@bp.route("/outcomes/import", methods=["POST"])
+@api_roles(Role.ADMIN)
+@bp.arguments(UploadSchema, location="files")
+@bp.response(200, ImportResultSchema)
+@bp.alt_response(413, response="PAYLOAD_TOO_LARGE")
+@bp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@bp.doc(security=BEARER)
+def import_outcomes(files):
+    """Import a bank's past decisions (CSV, multipart field file); bad rows are reported by line"""
+    result = outcomes.import_csv(actor=current_user(), data=files["file"].read())
+    db.session.commit()
+    return result
+
+
+@bp.route("/ranker", methods=["GET"])
+@api_roles(Role.ADMIN)
+@bp.response(200, RankerStatusSchema)
+@bp.doc(security=BEARER)
+def ranker_status():
+    """The active model's version, training time, metrics and its baselines' metrics, and the version history"""
+    return ranker_ops.status()
+
+
+@bp.route("/ranker/train", methods=["POST"])
+@api_roles(Role.ADMIN)
+@bp.response(200, TrainedSchema)
+@bp.alt_response(409, response="CONFLICT")
+@bp.doc(security=BEARER)
+def ranker_train():
+    """Train on all decided applications; answers when training is done"""
+    started = time.perf_counter()
+    result = ranker_ops.train(actor=current_user())
+    db.session.commit()
+    return {**result, "seconds": round(time.perf_counter() - started, 1)}
+
+
+@bp.route("/ranker/activate", methods=["POST"])
+@api_roles(Role.ADMIN)
+@bp.arguments(ActivateSchema)
+@bp.response(200, RankerStatusSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.alt_response(409, response="CONFLICT")
+@bp.doc(security=BEARER)
+def ranker_activate(body):
+    """Make a stored version the active one (rollback)"""
+    ranker_ops.activate(actor=current_user(), version=body["version"])
+    db.session.commit()
+    return ranker_ops.status()
+
+
+@bp.route("/audit", methods=["GET"])
+@api_roles(Role.ADMIN)
+@bp.arguments(AuditQuerySchema, location="query")
+@bp.response(200, AuditListSchema)
+@bp.doc(security=BEARER)
+def audit_trail(query):
+    """The audit trail, newest first; filters action (or its prefix), actor_id, from, to"""
+    items, total = trail.get_all(period=_period(query), actor_id=query["actor_id"], action=query["action"],
+                                 limit=query["limit"], offset=query["offset"])
+    return {"items": items, "total": total}
+

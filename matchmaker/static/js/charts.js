@@ -1,0 +1,55 @@
+// Draws the administrator's charts with the vendored Apache ECharts. The figures come from the page
+// itself (a JSON data block, which the CSP allows because it is never executed); the tables beside
+// the charts hold the same numbers for readers without JavaScript.
+(() => {
+  const source = document.getElementById("chart-data");
+  if (!source || typeof echarts === "undefined") { return; }
+  const data = JSON.parse(source.textContent);
+  const palette = ["#0b4f8a", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#6c757d", "#8ab17d", "#264653"];
+  // Tooltips drawn in the canvas ("richText") rather than as HTML with inline styles, which the
+  // page's Content-Security-Policy forbids.
+  const tooltip = (trigger) => ({ trigger, renderMode: "richText", confine: true });
+  const builders = {
+    monthly: (d) => ({
+      color: palette, tooltip: tooltip("axis"), legend: { top: 0 },
+      grid: { left: 48, right: 64, top: 40, bottom: 56 },
+      dataZoom: [{ type: "inside" }, { type: "slider", height: 18, bottom: 8 }],
+      xAxis: { type: "category", data: d.months },
+      yAxis: [{ type: "value", minInterval: 1 }, { type: "value", splitLine: { show: false } }],
+      series: d.series.map((s) => ({ name: s.name, type: s.type, data: s.data, yAxisIndex: s.axis || 0,
+                                     smooth: s.type === "line", showSymbol: false })),
+    }),
+    by_kind: (d) => ({
+      color: palette, tooltip: tooltip("axis"), grid: { left: 48, right: 16, top: 16, bottom: 96 },
+      xAxis: { type: "category", data: d.labels, axisLabel: { rotate: 40, interval: 0 } },
+      yAxis: { type: "value" }, series: [{ name: d.name, type: "bar", data: d.values }],
+    }),
+    by_industry: (d) => ({
+      color: palette, tooltip: tooltip("item"), legend: { bottom: 0, type: "scroll" },
+      series: [{ name: d.name, type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"], data: d.items,
+                 label: { formatter: "{d}%" } }],
+    }),
+    by_institution: (d) => ({
+      color: palette, tooltip: tooltip("axis"), grid: { left: 8, right: 24, top: 8, bottom: 24, containLabel: true },
+      xAxis: { type: "value" }, yAxis: { type: "category", data: d.labels, axisLabel: { width: 180, overflow: "truncate" } },
+      series: [{ name: d.name, type: "bar", data: d.values }],
+    }),
+    metrics: (d) => ({
+      color: palette, tooltip: tooltip("axis"), legend: { top: 0 }, grid: { left: 40, right: 16, top: 40, bottom: 32 },
+      xAxis: { type: "category", data: d.metrics }, yAxis: { type: "value", min: 0, max: 1 },
+      series: d.series.map((s) => ({ name: s.name, type: "bar", data: s.data })),
+    }),
+  };
+  const charts = [];
+  document.querySelectorAll("[data-chart]").forEach((element) => {
+    const name = element.dataset.chart;
+    if (!builders[name] || !data[name]) { return; }
+    const chart = echarts.init(element, null, { renderer: "canvas" });
+    // "finished" fires when the entry animation is over: what a screenshot should wait for.
+    chart.on("finished", () => { element.dataset.finished = "true"; });
+    chart.setOption(builders[name](data[name]));
+    element.dataset.rendered = "true";
+    charts.push(chart);
+  });
+  window.addEventListener("resize", () => charts.forEach((chart) => chart.resize()));
+})();
