@@ -2,10 +2,12 @@
 import datetime as dt
 import io
 import re
+import time
 
 import pytest
 import sqlalchemy as sa
 
+from matchmaker.admin import ranker as ranker_ops
 from matchmaker.matching import data, scorer
 from models import Application, AuditEvent, Enterprise, FinancingNeed, Institution, Product, RankerModel, User, db
 from seed import load_market
@@ -123,6 +125,16 @@ def test_disabling_a_user_ends_their_sessions_and_tokens_at_once(client, admin, 
         assert event.target_id == firm.id and event.detail["sessions_ended"] == 2
     client.post(f"/admin/users/{firm.id}/active", data={"active": "1", "csrf_token": csrf_token(listing)})
     assert token_for(app.test_client(), firm.email, firm.password)
+    # The API calls the same service: disabling there ends the sessions just the same.
+    api = token_for(app.test_client(), admin.email, admin.password)
+    found = client.get(f"/api/v1/admin/users?search={firm.email}", headers=api).json
+    assert found["total"] == 1 and found["items"][0]["is_active"] is True
+    their_token = token_for(app.test_client(), firm.email, firm.password)
+    off = client.patch(f"/api/v1/admin/users/{firm.id}", headers=api, json={"is_active": False})
+    assert off.status_code == 200 and off.json["is_active"] is False
+    assert_error(client.get("/api/v1/me", headers=their_token), 401)
+    assert_error(client.patch(f"/api/v1/admin/users/{firm.id}", headers=api, json={"is_active": False}), 409)
+    assert_error(client.patch("/api/v1/admin/users/999999", headers=api, json={"is_active": True}), 404)
     self_disable = client.post(f"/admin/users/{admin.id}/active", data={"active": "0", "csrf_token": csrf_token(listing)},
                                follow_redirects=True)
     assert "不能停用自己的账户" in self_disable.get_data(as_text=True)
@@ -262,6 +274,13 @@ def test_train_then_roll_back_through_the_api(market, client, make_user):
     assert_error(client.post("/api/v1/admin/ranker/activate", headers=headers,
                              json={"version": body["model_version"]}), 409)
     assert_error(client.post("/api/v1/admin/ranker/activate", headers=headers, json={"version": "nope"}), 404)
+    with market.app_context():
+        ranker_ops._write_progress(running=True, started=time.time() - 5, step=2, steps=5, message="fitting")
+    busy = client.post("/api/v1/admin/ranker/train", headers=headers)
+    assert_error(busy, 409)
+    assert "正在进行" in busy.json["error"]["message"]
+    with market.app_context():
+        ranker_ops._write_progress(running=False)
     audit = client.get("/api/v1/admin/audit?action=ranker", headers=headers).json
     assert [i["action"] for i in audit["items"]][:2] == ["ranker.activate", "ranker.activate"]
     assert audit["items"][0]["actor_id"] == admin.id

@@ -15,10 +15,13 @@ from flask import current_app
 
 from models import RankerModel, User
 
+from ..errors import Conflict
 from ..matching import services as matching_services
 
 # The steps matching.services.train reports, in order; progress is the share of them passed.
 STEPS = ("loading", "fitting", "evaluating", "storing")
+# A "running" state older than this was left by a worker that died mid-training.
+STALE_AFTER_S = 600
 
 
 def _progress_path() -> Path:
@@ -40,6 +43,10 @@ def progress() -> dict:
 
 
 def train(*, actor: User) -> dict:
+    """Train now, unless a training is already running (two at once would race to activate)."""
+    state = progress()
+    if state.get("running") and time.time() - state.get("started", 0) < STALE_AFTER_S:
+        raise Conflict(f"已有一次训练正在进行（已 {int(time.time() - state['started'])} 秒），请等它完成")
     started = time.time()
 
     def report(message: str) -> None:

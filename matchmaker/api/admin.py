@@ -1,4 +1,4 @@
-"""The administrator's API: onboarding institutions."""
+"""The administrator's API: onboarding institutions and their officers, and accounts."""
 from __future__ import annotations
 
 import marshmallow as ma
@@ -7,8 +7,9 @@ from flask_smorest import Blueprint
 from models import InstitutionKind, Role, db
 
 from ..auth.current import api_roles, current_user
+from ..admin import users
 from ..institution import services as institution_services
-from .schemas import StrictSchema, UserSchema, user_dict
+from .schemas import ListQuerySchema, StrictSchema, UserSchema, user_dict
 
 bp = Blueprint("api_admin", __name__, url_prefix="/api/v1/admin", description="Administrator")
 BEARER = [{"bearerAuth": []}]
@@ -68,3 +69,52 @@ def add_officer(body, institution_id):
     officer = institution_services.add_officer(actor=current_user(), institution_id=institution_id, **body)
     db.session.commit()
     return user_dict(officer)
+
+
+class AccountSchema(UserSchema):
+    is_active = ma.fields.Boolean()
+    last_login_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+class AccountListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AccountSchema))
+    total = ma.fields.Integer()
+
+
+class AccountQuerySchema(ListQuerySchema):
+    search = ma.fields.String(load_default=None, metadata={"description": "part of the email, firm or institution name"})
+    role = ma.fields.String(load_default=None, metadata={"enum": Role.values()})
+
+
+class AccountPatchSchema(StrictSchema):
+    is_active = ma.fields.Boolean(required=True)
+
+
+def _account(user) -> dict:
+    return {**user_dict(user), "is_active": user.is_active, "last_login_at": user.last_login_at}
+
+
+@bp.route("/users", methods=["GET"])
+@api_roles(Role.ADMIN)
+@bp.arguments(AccountQuerySchema, location="query")
+@bp.response(200, AccountListSchema)
+@bp.doc(security=BEARER)
+def list_users(query):
+    """Accounts, by id; filters search and role"""
+    items, total = users.get_all(search=query["search"], role=query["role"], limit=query["limit"],
+                                 offset=query["offset"])
+    return {"items": [_account(u) for u in items], "total": total}
+
+
+@bp.route("/users/<int:user_id>", methods=["PATCH"])
+@api_roles(Role.ADMIN)
+@bp.arguments(AccountPatchSchema)
+@bp.response(200, AccountSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.alt_response(409, response="CONFLICT")
+@bp.doc(security=BEARER)
+def update_user(body, user_id):
+    """Disable (every session and token ends at once) or enable an account"""
+    user = users.set_active(actor=current_user(), user_id=user_id, active=body["is_active"])
+    db.session.commit()
+    return _account(user)
