@@ -258,5 +258,20 @@ def test_admin_dashboard_charts_csv_and_training(browser, live_server, full_mark
     assert "已训练并启用" in page.locator(".alert-success").inner_text()
     assert page.locator("#active-version").inner_text().startswith("hgb-")
     page.wait_for_selector('[data-chart="metrics"][data-rendered="true"] canvas')
+    # History import: an oversized file is stopped before it is sent; a small one is uploaded with
+    # progress and its bad line reported in place.
+    page.get_by_role("link", name="历史数据导入").click()
+    page.set_input_files("#file", files=[{"name": "big.csv", "mimeType": "text/csv", "buffer": b"x" * (17 * 2**20)}])
+    page.get_by_role("button", name="上传并导入").click()
+    assert "超过 16 MB" in page.locator("#file + .invalid-feedback").inner_text()
+    header = ("uscc,enterprise_name,industry,founded_on,employees,annual_revenue_cny,rd_ratio_pct,ip_count,"
+              "certifications,credit_rating,has_collateral,product_id,amount_cny,term_months,decision,"
+              "approved_amount_cny,rate_pct,decided_on")
+    rows = [header, "91500107MA61HXT70X,坏行,next_gen_it,2015-03-01,5,100,1,1,,A,false,1,200000,12,rejected,,,2021-05-01"]
+    page.set_input_files("#file", files=[{"name": "h.csv", "mimeType": "text/csv",
+                                          "buffer": "\n".join(rows).encode()}])
+    page.get_by_role("button", name="上传并导入").click()
+    page.wait_for_selector("#import-result")
+    assert page.locator("#rejected-rows td").first.inner_text() == "2"
     assert errors == []
     page.close()

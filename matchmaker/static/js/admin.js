@@ -10,6 +10,12 @@
       const input = form.querySelector("input[type=file]");
       if (!input || !input.files.length) { return; }  // let the server say which field is missing
       event.preventDefault();
+      const limit = Number(form.dataset.maxBytes || 0);
+      if (limit && input.files[0].size > limit) {  // the server would refuse it (413) after the upload
+        input.classList.add("is-invalid");
+        input.nextElementSibling.textContent = form.dataset.tooLarge;
+        return;
+      }
       const box = document.getElementById("upload-progress");
       const bar = box.querySelector(".progress-bar");
       const status = document.getElementById("upload-status");
@@ -34,7 +40,10 @@
           bindImport();
         }
       });
-      request.addEventListener("error", () => { form.submit(); });
+      request.addEventListener("error", () => {
+        status.textContent = form.dataset.failed;
+        form.querySelector("button[type=submit]").disabled = false;
+      });
       request.send(new FormData(form));
     });
   }
