@@ -50,7 +50,9 @@ def configure(app: Flask, config) -> None:
         if app.config["ENV_NAME"] == "production":
             raise RuntimeError("SECRET_KEY must be set in production")
         app.config["SECRET_KEY"] = _instance_secret(app)
-    app.config["SESSION_COOKIE_NAME"] = "mm_session"
+    # Over HTTPS the __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only
+    # and for the whole site, so no sibling subdomain can plant or shadow it.
+    app.config["SESSION_COOKIE_NAME"] = "__Host-mm_session" if app.config["SESSION_COOKIE_SECURE"] else "mm_session"
 
 
 def _instance_secret(app: Flask) -> str:
@@ -65,9 +67,10 @@ def _instance_secret(app: Flask) -> str:
 def register_extensions(app: Flask) -> None:
     from models import db
 
-    from .extensions import babel, csrf, migrate
+    from .extensions import babel, csrf, limiter, migrate
 
     db.init_app(app)
+    limiter.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,

@@ -23,6 +23,8 @@ class Config:
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
     SESSION_COOKIE_HTTPONLY = True
+    # X-Forwarded-* hops to trust (the load balancers in front); 0 when clients connect directly.
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     # The form token lives as long as the signed-in session, so a person who takes an hour to fill
@@ -38,6 +40,17 @@ class Config:
     LOGIN_FAILURE_LIMIT = 10
     LOGIN_FAILURE_WINDOW = dt.timedelta(minutes=15)
     LOGIN_LOCKOUT = dt.timedelta(minutes=5)
+    # Per client address (Flask-Limiter). The contract: a bank's integration server behind one
+    # address must be able to make 120 registrations or 300 successful token requests a minute.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = "matchmaker"
+    RATELIMIT_HEADERS_ENABLED = True
+    # With Redis away, the per-account throttle in the database still holds; sign-in stays up.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    SIGN_IN_FAILURES_PER_ADDRESS = "50 per 15 minutes"
+    SIGN_IN_REQUESTS_PER_ADDRESS = "900 per minute"
+    REGISTRATIONS_PER_ADDRESS = "300 per minute"
 
     API_TITLE = "matchmaker API"
     API_VERSION = "v1"
@@ -68,7 +81,8 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
-    SESSION_COOKIE_SECURE = True
+    # Production is served over HTTPS (behind the load balancer, PROXY_FIX_HOPS tells it so).
+    SESSION_COOKIE_SECURE = os.environ.get("MATCHMAKER_HTTPS", "1") != "0"
 
 
 CONFIGS = {c.ENV_NAME: c for c in (DevelopmentConfig, TestingConfig, ProductionConfig)}

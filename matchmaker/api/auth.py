@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from models import TokenKind, db
 
-from ..auth import services
+from ..auth import limits, services
 from ..auth.current import api_actor, api_roles
 from ..enterprise import services as enterprise_services
 from .schemas import RegisteredSchema, RegisterSchema, TokenRequestSchema, TokenSchema, UserSchema, user_dict
@@ -16,6 +16,7 @@ BEARER = [{"bearerAuth": []}]
 
 
 @bp.route("/auth/register", methods=["POST"])
+@limits.registration
 @bp.arguments(RegisterSchema)
 @bp.response(201, RegisteredSchema)
 @bp.alt_response(409, response="CONFLICT")
@@ -28,6 +29,7 @@ def register(body):
 
 
 @bp.route("/auth/token", methods=["POST"])
+@limits.sign_in
 @bp.arguments(TokenRequestSchema)
 @bp.response(200, TokenSchema)
 @bp.alt_response(401, response="UNAUTHORIZED")

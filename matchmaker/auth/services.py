@@ -16,7 +16,7 @@ from models import (
 from .. import audit
 from ..enterprise import services as enterprise_services
 from ..errors import Conflict, InvalidInput, TooManyRequests, Unauthorized
-from . import sessions
+from . import passwords, sessions
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
@@ -44,6 +44,8 @@ def check_password(password: str | None) -> str | None:
         return f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符"
     if len(password) > MAX_PASSWORD_LENGTH:
         return f"密码最多 {MAX_PASSWORD_LENGTH} 个字符"
+    if passwords.is_common(password):
+        return "这个密码太常见，很容易被猜中，请换一个"
     return None
 
 

@@ -9,7 +9,7 @@ from models import Role, db
 from ..errors import DomainError, InvalidInput, TooManyRequests, Unauthorized
 from ..forms import attach_problems
 from ..urls import safe_next
-from . import services
+from . import limits, services
 from .current import current_user, login_required, start_web_session
 from .forms import LoginForm, RegisterForm
 
@@ -20,6 +20,7 @@ FORM_NAMES = {"annual_revenue_cny": "annual_revenue"}
 
 
 @bp.route("/auth/login", methods=["GET", "POST"])
+@limits.sign_in
 def login():
     form = LoginForm()
     next_url = safe_next(request.args.get("next"), url_for("auth.account"))
@@ -55,6 +56,7 @@ def logout():
 
 
 @bp.route("/auth/register", methods=["GET", "POST"])
+@limits.registration
 def register():
     form = RegisterForm()
     status = 200
