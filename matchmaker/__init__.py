@@ -78,6 +78,7 @@ def register_extensions(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+            sa.event.listen(db.engine, "begin", _sqlite_begin)
     from . import filters, security
     from .auth import current
 
@@ -87,11 +88,23 @@ def register_extensions(app: Flask) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # SQLAlchemy emits BEGIN itself (below), so SAVEPOINTs and the lock mode behave as written.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA busy_timeout = 10000")
+    # A writer waits for another (a training or an import holds the lock for seconds) rather than fail.
+    cursor.execute("PRAGMA busy_timeout = 30000")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    """A transaction that may write takes SQLite's write lock when it begins, so writers queue
+    (busy_timeout) instead of reading first and then being refused the upgrade at once ("database is
+    locked"). Page views read concurrently (WAL); the few that write say so (views.writes_on_get)."""
+    from .views import may_write
+
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write() else "BEGIN")
 
 
 def select_locale() -> str:

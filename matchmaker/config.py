@@ -35,7 +35,9 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = {"zh": "简体中文", "en": "English"}
 
+    # OWASP ASVS 3.3: a browser session ends 12 hours after sign-in, or after 30 minutes unused.
     WEB_SESSION_TTL = dt.timedelta(hours=12)
+    WEB_SESSION_IDLE = dt.timedelta(minutes=int(os.environ.get("WEB_SESSION_IDLE_MINUTES", "30")))
     API_TOKEN_TTL = dt.timedelta(hours=24)
     LOGIN_FAILURE_LIMIT = 10
     LOGIN_FAILURE_WINDOW = dt.timedelta(minutes=15)

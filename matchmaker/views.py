@@ -1,9 +1,10 @@
 """What every feature's pages do the same way around a state change."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
-from flask import flash
+from flask import flash, g, has_request_context, request
 
 from models import db
 
@@ -28,3 +29,23 @@ def change(action: Callable[[], object], *, done: str, form=None, names: dict | 
     db.session.commit()
     flash(done, "success")
     return True
+
+
+def may_write() -> bool:
+    """Whether this request's transactions may write: every request but a plain page or API read."""
+    if not has_request_context():
+        return True
+    return request.method not in ("GET", "HEAD", "OPTIONS") or g.get("writes_on_get", False)
+
+
+def writes_on_get(view):
+    """A GET that records something (an export's or a profile view's audit row). Its reads so far
+    (the sign-in lookup) are ended, so on SQLite the rest runs in a write transaction from the start."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        g.writes_on_get = True
+        db.session.commit()
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -24,6 +24,7 @@ from .audit import AuditEvent
 from .consent import Consent
 from .demo import DemoMarket
 from .notification import Notification
+from .idempotency import IdempotentRequest
 
 __all__ = [
     "Base", "UTCDateTime", "db", "now_utc",
@@ -32,4 +33,5 @@ __all__ = [
     "AuthToken", "LoginFailure", "User", "hash_password", "verify_dummy_password",
     "Enterprise", "Institution", "MAX_RATE_PCT", "Product", "FinancingNeed",
     "TRANSITIONS", "Application", "ApplicationEvent", "RankerModel", "AuditEvent", "Consent", "DemoMarket", "Notification",
+    "IdempotentRequest",
 ]

@@ -165,3 +165,43 @@ def _uscc(k: int) -> str:
     from tests.conftest import valid_uscc
 
     return valid_uscc(f"91500106MA6{k:06d}")
+
+
+@pytest.mark.parametrize("unused_minutes, still_signed_in", [(29, True), (31, False)])
+def test_a_browser_session_ends_after_30_idle_minutes(client, make_user, app, unused_minutes, still_signed_in):
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from models import AuthToken, TokenKind, now_utc
+
+    sign_in(client, make_user("enterprise"))
+    with app.app_context():
+        earlier = now_utc() - dt.timedelta(minutes=unused_minutes)
+        db.session.execute(sa.update(AuthToken).where(AuthToken.kind == TokenKind.WEB).values(last_used_at=earlier))
+        db.session.commit()
+    response = client.get("/account")
+    assert (response.status_code == 200) is still_signed_in
+    if still_signed_in:  # using it restarts the clock
+        with app.app_context():
+            used = db.session.scalar(sa.select(AuthToken.last_used_at).where(AuthToken.kind == TokenKind.WEB))
+        assert now_utc() - used < dt.timedelta(minutes=1)
+    else:
+        assert "/auth/login" in response.headers["Location"]
+
+
+def test_a_browser_session_ends_12_hours_after_sign_in_however_busy(client, make_user, app):
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from models import AuthToken, now_utc
+
+    sign_in(client, make_user("enterprise"))
+    with app.app_context():
+        token = db.session.scalar(sa.select(AuthToken))
+        assert abs(token.expires_at - token.created_at - dt.timedelta(hours=12)) < dt.timedelta(seconds=5)
+        db.session.execute(sa.update(AuthToken).values(expires_at=now_utc() - dt.timedelta(seconds=1),
+                                                       last_used_at=now_utc()))
+        db.session.commit()
+    assert client.get("/account").status_code == 302

@@ -14,7 +14,7 @@ from ..errors import DomainError
 from ..filters import label
 from ..forms import attach_problems
 from ..institution import services as institution_services
-from ..views import change
+from ..views import change, writes_on_get
 from . import outcomes, ranker, stats, trail, unserved, users
 from .export import stats_csv
 from .forms import ImportForm, InstitutionForm, OfficerForm
@@ -77,6 +77,7 @@ def dashboard():
 
 
 @bp.route("/stats.csv")
+@writes_on_get
 def stats_export():
     period, problems = _period_from_args()
     if problems:

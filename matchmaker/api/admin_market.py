@@ -16,6 +16,7 @@ from ..admin import ranker as ranker_ops
 from ..admin.export import stats_csv
 from ..admin.targets import plan_targets
 from ..auth.current import api_roles, current_user
+from ..views import writes_on_get
 from .schemas import ListQuerySchema
 
 bp = Blueprint("api_admin_market", __name__, url_prefix="/api/v1/admin", description="Administrator: the market")
@@ -181,6 +182,7 @@ def market_stats(query):
 
 @bp.route("/stats.csv", methods=["GET"])
 @api_roles(Role.ADMIN)
+@writes_on_get
 @bp.arguments(PeriodQuerySchema, location="query")
 @bp.response(200, description="the same figures as CSV, UTF-8 with a BOM", content_type="text/csv")
 @bp.doc(security=BEARER)

@@ -7,6 +7,8 @@ from models import Role, db
 
 from ..applications import services as application_services
 from ..auth.current import api_roles, current_user
+from ..idempotency import DOC as IDEMPOTENCY
+from ..idempotency import idempotent
 from ..enterprise import services as enterprise_services
 from ..matching import services as matching_services
 from ..needs import services as need_services
@@ -109,11 +111,12 @@ def need_matches(query, need_id):
 
 @bp.route("/applications", methods=["POST"])
 @api_roles(Role.ENTERPRISE)
+@idempotent
 @bp.arguments(ApplicationCreateSchema)
 @bp.response(201, ApplicationSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
-@bp.doc(security=BEARER)
+@bp.doc(security=BEARER, parameters=[IDEMPOTENCY])
 def create_application(body):
     """Apply to a product with a need (shares the profile with that institution only)"""
     application = application_services.create(actor=current_user(), **body)

@@ -8,6 +8,8 @@ from models import Role, db
 from ..applications import decisions
 from ..applications import services as application_services
 from ..auth.current import api_roles, current_user
+from ..idempotency import DOC as IDEMPOTENCY
+from ..idempotency import idempotent
 from ..matching import services as matching_services
 from ..products import services as product_services
 from .schemas import (
@@ -76,11 +78,12 @@ def leads(query, product_id):
 
 @bp.route("/applications/<int:application_id>/decision", methods=["POST"])
 @api_roles(Role.INSTITUTION)
+@idempotent
 @bp.arguments(DecisionSchema)
 @bp.response(200, ApplicationSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
-@bp.doc(security=BEARER)
+@bp.doc(security=BEARER, parameters=[IDEMPOTENCY])
 def decide(body, application_id):
     """Approve (amount, rate, term) or reject (reason) a submitted application"""
     application = decisions.decide(actor=current_user(), application_id=application_id, **body)
@@ -90,11 +93,12 @@ def decide(body, application_id):
 
 @bp.route("/applications/<int:application_id>/disbursement", methods=["POST"])
 @api_roles(Role.INSTITUTION)
+@idempotent
 @bp.arguments(DisbursementSchema)
 @bp.response(200, ApplicationSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
-@bp.doc(security=BEARER)
+@bp.doc(security=BEARER, parameters=[IDEMPOTENCY])
 def disburse(body, application_id):
     """Record the disbursement of an approved application (not above the approved amount)"""
     application = decisions.disburse(actor=current_user(), application_id=application_id, **body)

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, request
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models import AuthToken, TokenKind, User, db, now_utc
 
 from ..audit import client_ip
+
+log = logging.getLogger(__name__)
 
 
 def _digest(secret: str) -> str:
@@ -38,9 +42,41 @@ def resolve(secret: str | None, *, kind: TokenKind) -> AuthToken | None:
     token = db.session.scalar(
         sa.select(AuthToken).where(AuthToken.token_hash == _digest(secret), AuthToken.kind == kind)
     )
-    if token is None or not token.is_live(now_utc()):
+    now = now_utc()
+    if token is None or not token.is_live(now):
         return None
+    if kind is TokenKind.WEB:
+        idle = current_app.config["WEB_SESSION_IDLE"]
+        if now - (token.last_used_at or token.created_at) > idle:
+            return None
+        _touch(token, now)
     return token
+
+
+TOUCH_EVERY = dt.timedelta(minutes=1)
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _touch(token: AuthToken, now: dt.datetime) -> None:
+    """Record use for the idle timeout, at most once a minute. A request that writes anyway carries
+    it in its own transaction; a page view, which commits nothing, writes it on a connection of its
+    own and then starts its reads afresh, so a later write in the same view never sits on a snapshot
+    older than this one (SQLite would refuse that write outright)."""
+    if token.last_used_at is not None and now - token.last_used_at < TOUCH_EVERY:
+        return
+    if request.method not in SAFE_METHODS:
+        token.last_used_at = now
+        return
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(sa.update(AuthToken).where(AuthToken.id == token.id).values(last_used_at=now))
+    except sa.exc.OperationalError:
+        # SQLite busy with a long write (a training, an import): the page must not fail for this;
+        # the next request records the use.
+        log.warning("could not record the use of session %s now", token.id)
+        return
+    set_committed_value(token, "last_used_at", now)
+    db.session.commit()
 
 
 def revoke(token: AuthToken) -> None:

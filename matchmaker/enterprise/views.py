@@ -153,6 +153,7 @@ def compare(need_id: int):
 
 @bp.route("/needs/<int:need_id>/apply", methods=["POST"])
 def apply(need_id: int):
+    need_services.get(actor=current_user(), need_id=need_id)  # another firm's need: 404 before anything else
     product_id = request.form.get("product_id", type=int)
     if product_id is None:
         abort(400)

@@ -13,7 +13,7 @@ from ..errors import DomainError
 from ..forms import attach_problems
 from ..matching import services as matching_services
 from ..products import services as product_services
-from ..views import change
+from ..views import change, writes_on_get
 from .forms import FORM_NAMES, ApproveForm, DisburseForm, ProductForm, RejectForm
 
 bp = Blueprint("institution", __name__, url_prefix="/institution")
@@ -96,6 +96,7 @@ def inbox():
 
 
 @bp.route("/applications/<int:application_id>")
+@writes_on_get
 def application(application_id: int):
     item = decisions.open_application(actor=current_user(), application_id=application_id)
     db.session.commit()

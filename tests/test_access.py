@@ -1,0 +1,141 @@
+"""Access control, walked exhaustively: every route of ``app.url_map``, as an anonymous visitor, as each
+wrong role, and as the right role reaching for another tenant's objects. Nothing may answer with data.
+
+The policy below is the contract's table written once more, by endpoint; a route added without a line
+here fails the walk, so a new route's access is decided on purpose.
+"""
+import collections
+import re
+
+import pytest
+
+from tests.conftest import csrf_token
+from tests.test_admin_ops import sign_in
+from tests.test_api import token_for
+from tests.test_institution import PRODUCT
+
+ANYONE = "anyone"
+SIGNED_IN = "signed-in"
+E, I, A = "enterprise", "institution", "admin"
+# endpoint → who may use it (on their own objects). Admin-only and page areas are added by prefix.
+POLICY = {
+    "public.index": ANYONE, "public.healthz": ANYONE, "public.switch_language": ANYONE, "auth.login": ANYONE,
+    "auth.register": ANYONE, "api_auth.register": ANYONE, "api_auth.token": ANYONE,
+    "api_institution.catalogue": ANYONE, "api-docs.openapi_json": ANYONE,
+    "auth.logout": ANYONE,  # signing out when not signed in just goes home
+    "auth.account": SIGNED_IN, "api_auth.logout": SIGNED_IN, "api_auth.me": SIGNED_IN,
+    "api_enterprise.get_enterprise": {E}, "api_enterprise.patch_enterprise": {E},
+    "api_enterprise.create_need": {E}, "api_enterprise.list_needs": {E, A}, "api_enterprise.get_need": {E, A},
+    "api_enterprise.need_matches": {E, A}, "api_enterprise.withdraw_need": {E},
+    "api_enterprise.create_application": {E}, "api_enterprise.list_applications": {E, I, A},
+    "api_enterprise.get_application": {E, I, A}, "api_enterprise.withdraw_application": {E},
+    "api_institution.decide": {I}, "api_institution.disburse": {I}, "api_institution.create_product": {I},
+    "api_institution.update_product": {I}, "api_institution.leads": {I},
+}
+PREFIX_ROLES = (("/enterprise/", {E}), ("/institution/", {I}), ("/admin/", {A}), ("/api/v1/admin/", {A}))
+
+
+def roles_for(rule) -> str | set:
+    if rule.endpoint in POLICY:
+        return POLICY[rule.endpoint]
+    for prefix, roles in PREFIX_ROLES:
+        if rule.rule.startswith(prefix):
+            return roles
+    raise AssertionError(f"{rule.rule} ({rule.endpoint}) has no access policy in tests/test_access.py")
+
+
+@pytest.fixture
+def world(client, make_user):
+    """Two firms and two institutions, each with its own objects; an administrator."""
+    people = {"A": make_user(E, share_in_leads=True), "B": make_user(E, share_in_leads=True),
+              "X": make_user(I), "Y": make_user(I), "admin": make_user(A)}
+    tokens = {k: token_for(client, u.email, u.password) for k, u in people.items()}
+    products = {k: client.post("/api/v1/products", json=PRODUCT, headers=tokens[k]).json["id"] for k in "XY"}
+    needs = {k: client.post("/api/v1/needs", json={"amount_cny": 2_000_000, "term_months": 12},
+                            headers=tokens[k]).json["id"] for k in "AB"}
+    applications = {
+        k: client.post("/api/v1/applications", json={"need_id": needs[k], "product_id": products[p]},
+                       headers=tokens[k]).json["id"] for k, p in (("A", "X"), ("B", "Y"))}
+    return {"people": people, "tokens": tokens, "products": products, "needs": needs, "applications": applications}
+
+
+def foreign_ids(world, actor: str) -> dict:
+    """The ids an actor must not reach: the other firm's, the other institution's."""
+    firm, bank = ("B", "Y") if actor in ("A", "X", "anon", "admin") else ("A", "X")
+    return {"need_id": world["needs"][firm], "application_id": world["applications"][firm],
+            "product_id": world["products"][bank], "institution_id": world["people"][bank].institution_id,
+            "user_id": world["people"][firm].id, "code": "en"}
+
+
+def routes(app):
+    # Logging out revokes the actor's token, so those routes are walked last.
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: ("logout" in r.rule, r.rule)):
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def fill(rule, ids) -> str:
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), rule.rule)
+
+
+def call(app, world, actor, rule, method):
+    client = app.test_client()
+    path = fill(rule, foreign_ids(world, actor))
+    if path.startswith("/api/"):
+        headers = {} if actor == "anon" else world["tokens"][actor]
+        body = BODIES.get(rule.endpoint, {})
+        if rule.endpoint == "api_enterprise.create_application":
+            ids = foreign_ids(world, actor)
+            body = {"need_id": ids["need_id"], "product_id": ids["product_id"]}
+        return client.open(path, method=method, headers=headers, json=body)
+    if actor != "anon":
+        sign_in(client, world["people"][actor])
+    data = None
+    if method == "POST":
+        page = "/auth/login" if actor == "anon" else "/account"  # both carry a form with the token
+        data = {"csrf_token": csrf_token(client.get(page).get_data(as_text=True))}
+    return client.open(path, method=method, data=data)
+
+
+ACTORS = {"anon": None, "A": E, "X": I, "admin": A}
+# Valid bodies, so a request reaches the ownership check instead of stopping at validation.
+BODIES = {
+    "api_institution.decide": {"decision": "approve", "approved_amount_cny": 1_000_000, "rate_pct": 4.2,
+                               "term_months": 12},
+    "api_institution.disburse": {"amount_cny": 500_000},
+    "api_institution.update_product": {"status": "paused"},
+    "api_enterprise.create_application": None,  # filled with the other firm's need below
+}
+
+
+def test_every_route_refuses_the_wrong_role_and_hides_other_tenants(app, world):
+    walked, seen = 0, collections.Counter()
+    for rule, method in routes(app):
+        allowed = roles_for(rule)
+        for actor, role in ACTORS.items():
+            response = call(app, world, actor, rule, method)
+            status = response.status_code
+            where = (actor, method, rule.rule, status, response.get_data(as_text=True)[:200])
+            assert status < 500, where
+            walked += 1
+            seen[status] += 1
+            if allowed == ANYONE or role == A and (allowed == SIGNED_IN or A in allowed):
+                continue  # may use it; the administrator sees every tenant
+            if role is None:
+                if allowed == SIGNED_IN or isinstance(allowed, set):
+                    expected = {401} if rule.rule.startswith("/api/") else {302}
+                    assert status in expected, where
+                    if status == 302:
+                        assert "/auth/login" in response.headers["Location"], where
+                continue
+            if allowed == SIGNED_IN:
+                continue
+            if role not in allowed:
+                assert status == 403, where
+            elif rule.arguments or rule.endpoint == "api_enterprise.create_application":
+                # The right role reaching for another tenant's object: as if it did not exist.
+                assert status == 404, where
+    assert walked == 4 * len(list(routes(app))) >= 4 * 85
+    assert seen[403] >= 60 and seen[404] >= 15 and seen[401] >= 30 and seen[302] >= 30, seen
