@@ -117,7 +117,42 @@ def ranker_evaluate() -> None:
     click.echo(_table(result["metrics"]))
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(path: str) -> None:
+    """Write a checked copy of the database to PATH (SQLite file or pg_dump custom format)."""
+    from .backup import BackupError, backup
+
+    try:
+        result = backup(path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    rows = sum(result["tables"].values())
+    click.echo(f"backup written to {result['path']}: {result['bytes']:,} bytes, {rows:,} rows in "
+               f"{len(result['tables'])} tables, integrity checked")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@with_appcontext
+def restore_command(path: str, yes: bool) -> None:
+    """Replace the database's contents with the backup at PATH (checked first)."""
+    from .backup import BackupError, restore
+
+    if not yes:
+        click.confirm(f"Replace every row of the database with {path}?", abort=True)
+    try:
+        result = restore(path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"restored {path}: {sum(result['tables'].values()):,} rows in {len(result['tables'])} tables")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(ranker)
