@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, request, session
+from werkzeug.routing import IntegerConverter
 
 from .config import CONFIGS, database_url_from_env
 
@@ -26,12 +27,21 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path,
                 template_folder=str(ROOT / "templates"))
     app.json.ensure_ascii = False  # Chinese text as-is in JSON, as the contract prefers
+    app.url_map.converters["int"] = RowId
     configure(app, config)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
+
+
+class RowId(IntegerConverter):
+    """``<int:…>`` in URLs: an id the database can hold (PostgreSQL INTEGER), else no such page (404)
+    instead of an overflow deep in the driver."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(url_map, fixed_digits, min, max, signed)
 
 
 def configure(app: Flask, config) -> None:

@@ -17,7 +17,7 @@ from ..admin.export import stats_csv
 from ..admin.targets import plan_targets
 from ..auth.current import api_roles, current_user
 from ..views import writes_on_get
-from .schemas import ListQuerySchema
+from .schemas import ROW_ID, ListQuerySchema
 
 bp = Blueprint("api_admin_market", __name__, url_prefix="/api/v1/admin", description="Administrator: the market")
 BEARER = [{"bearerAuth": []}]
@@ -31,7 +31,7 @@ class PeriodQuerySchema(ma.Schema):
 
 class AuditQuerySchema(ListQuerySchema, PeriodQuerySchema):
     action = ma.fields.String(load_default=None, metadata={"description": "a dotted code, or its prefix (auth)"})
-    actor_id = ma.fields.Integer(load_default=None)
+    actor_id = ma.fields.Integer(load_default=None, validate=ROW_ID)
 
 
 class FigureRowSchema(ma.Schema):
@@ -222,7 +222,7 @@ def targets():
 @api_roles(Role.ADMIN)
 @bp.arguments(UploadSchema, location="files")
 @bp.response(200, ImportResultSchema)
-@bp.alt_response(413, response="PAYLOAD_TOO_LARGE")
+@bp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
 @bp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 @bp.doc(security=BEARER)
 def import_outcomes(files):

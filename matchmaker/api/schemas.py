@@ -6,6 +6,12 @@ import marshmallow as ma
 from models import ApplicationStatus, Certification, CreditRating, Industry, NeedStatus, ProductKind, Role
 
 
+# What the database can hold: row ids are INTEGER, amounts BIGINT. Larger numbers are invalid input
+# (422 naming the field), not an overflow deep in the driver.
+ROW_ID = ma.validate.Range(1, 2**31 - 1)
+AMOUNT = ma.validate.Range(-(2**63), 2**63 - 1)
+
+
 class StrictSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE  # a misspelt or forbidden field is refused, never silently dropped
@@ -91,7 +97,7 @@ class EnterprisePatchSchema(StrictSchema):
 
 class ListQuerySchema(ma.Schema):
     limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(1, 100))
-    offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(0, None))
+    offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(0, 10**9))
 
 
 class NeedCreateSchema(StrictSchema):
@@ -145,8 +151,8 @@ class MatchListSchema(ma.Schema):
 
 
 class ApplicationCreateSchema(StrictSchema):
-    need_id = ma.fields.Integer(required=True, strict=True)
-    product_id = ma.fields.Integer(required=True, strict=True)
+    need_id = ma.fields.Integer(required=True, strict=True, validate=ROW_ID)
+    product_id = ma.fields.Integer(required=True, strict=True, validate=ROW_ID)
 
 
 class ApplicationSchema(ma.Schema):
@@ -255,8 +261,8 @@ class ProductListSchema(ma.Schema):
 
 class CatalogueQuerySchema(ListQuerySchema):
     kind = ma.fields.String(metadata={"enum": ProductKind.values()})
-    institution_id = ma.fields.Integer()
-    amount_cny = ma.fields.Integer()
+    institution_id = ma.fields.Integer(validate=ROW_ID)
+    amount_cny = ma.fields.Integer(validate=AMOUNT)
 
 
 class LeadSchema(ma.Schema):
