@@ -150,3 +150,22 @@ def test_ranker_cli_train_and_evaluate(market, runner):
     evaluation = runner.invoke(args=["ranker", "evaluate"])
     assert evaluation.exit_code == 0, evaluation.output
     assert "active order: hgb-" in evaluation.output and "random" in evaluation.output
+
+
+def test_a_kept_ranking_is_recomputed_when_the_firm_changes(market):
+    """Repeated looks at a need's matches come from the worker's cache, until the need or firm changes."""
+    from matchmaker.enterprise import services as enterprise_services
+    from models import Role, User
+
+    with market.app_context():
+        need_id = an_open_need_id()
+        first = services.products_for_need(need_id=need_id, limit=20, today=AS_OF)
+        assert services.products_for_need(need_id=need_id, limit=20, today=AS_OF) == first
+        firm = db.session.get(FinancingNeed, need_id).enterprise
+        owner = User(email="owner-cache@example.cn", role=Role.ENTERPRISE, enterprise=firm, password_hash="x")
+        db.session.add(owner)
+        db.session.flush()
+        enterprise_services.update(actor=owner, values={"credit_rating": "C" if firm.credit_rating.value != "C" else "AAA"})
+        db.session.commit()
+        changed = services.products_for_need(need_id=need_id, limit=20, today=AS_OF)
+    assert [i["score"] for i in changed["items"]] != [i["score"] for i in first["items"]]

@@ -205,3 +205,14 @@ def test_a_browser_session_ends_12_hours_after_sign_in_however_busy(client, make
                                                        last_used_at=now_utc()))
         db.session.commit()
     assert client.get("/account").status_code == 302
+
+
+def test_nul_characters_are_refused_naming_the_field(client):
+    from tests.test_api import assert_error
+
+    response = client.post("/api/v1/auth/token", json={"email": "a\x00b@x.cn", "password": "whatever-long"})
+    assert_error(response, 422, fields=["email"])
+    nested = client.post("/api/v1/auth/register", json={"email": "x@y.cn", "password": "long-enough-pw",
+                                                        "enterprise": {"name": "坏\x00名字"}})
+    assert_error(nested, 422, fields=["enterprise.name"])
+    assert client.get("/api/v1/products?kind=a%00b").status_code == 422

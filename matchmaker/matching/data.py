@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -91,6 +92,7 @@ def open_needs_frame(*, at: dt.date, shared_only: bool = False) -> pd.DataFrame:
 # applications on every request would cost more than the ranking itself.
 TRACK_TTL = dt.timedelta(minutes=5)
 _catalogue: dict = {}
+_generations = itertools.count(1)
 
 
 def catalogue_stamp() -> tuple:
@@ -106,7 +108,10 @@ def active_products() -> Products:
     now = dt.datetime.now(dt.timezone.utc)
     cached = _catalogue.get("entry")
     if cached is None or cached[0] != stamp or now - cached[1] > TRACK_TTL:
-        cached = (stamp, now, Products(product_frame(active_only=True)))
+        products = Products(product_frame(active_only=True))
+        # Rankings computed from a catalogue are kept under its generation (matching.services).
+        products.generation = next(_generations)
+        cached = (stamp, now, products)
         _catalogue["entry"] = cached
     return cached[2]
 

@@ -1,6 +1,7 @@
 """Matching: products for a need, leads for a product, training and evaluating the ranker."""
 from __future__ import annotations
 
+import collections
 import datetime as dt
 from collections.abc import Callable
 
@@ -22,8 +23,22 @@ from . import data, scorer
 MIN_OUTCOMES = 200  # below this the rules score is more trustworthy than anything learned
 
 
+PRODUCT_FIELDS = ("product_id", "product_name", "institution_id", "institution_name", "kind", "rate_min_pct",
+                  "rate_max_pct")
+
+
+def _product_rows(products) -> list[dict]:
+    """The catalogue's rows as plain dicts, made once per cached catalogue: a pandas row lookup per
+    match cost more than the ranking itself."""
+    rows = getattr(products, "_rows", None)
+    if rows is None:
+        rows = products.frame[list(PRODUCT_FIELDS)].to_dict("records")
+        products._rows = rows
+    return rows
+
+
 def _match_dict(match: engine.Match, products, needs=None) -> dict:
-    product = products.frame.iloc[match.product_row]
+    product = _product_rows(products)[match.product_row]
     item = {
         "product_id": int(product["product_id"]),
         "product_name": product["product_name"],
@@ -43,19 +58,45 @@ def _match_dict(match: engine.Match, products, needs=None) -> dict:
     return item
 
 
+# Per worker: a need's ranking, kept while nothing it depends on changes (the need, its firm, the
+# catalogue entry with its track records, the model, the day). A firm looks at its matches again
+# and again; only the first look pays for loading and ranking.
+_rankings: collections.OrderedDict = collections.OrderedDict()
+RANKINGS_KEPT = 4096
+
+
+def _ranking_key(need_id: int, products, version: str, today: dt.date, limit: int, include_ineligible: bool):
+    stamps = db.session.execute(
+        sa.select(data.FinancingNeed.updated_at, data.Enterprise.updated_at)
+        .join(data.Enterprise, data.Enterprise.id == data.FinancingNeed.enterprise_id)
+        .where(data.FinancingNeed.id == need_id)).first()
+    if stamps is None:
+        raise NotFound("融资需求不存在")
+    return need_id, tuple(stamps), products.generation, version, today, limit, include_ineligible
+
+
 def products_for_need(*, need_id: int, limit: int = 10, include_ineligible: bool = True,
                       today: dt.date | None = None) -> dict:
     """Active products ranked for one need, eligible ones first, each with its reasons."""
-    frame = data.need_frame(where=data.FinancingNeed.id == need_id, at=today or dt.date.today())
-    if frame.empty:
-        raise NotFound("融资需求不存在")
+    today = today or dt.date.today()
     products = data.active_products()
     current = scorer.current()
+    key = _ranking_key(need_id, products, current.version, today, limit, include_ineligible)
+    if (kept := _rankings.get(key)) is not None:
+        _rankings.move_to_end(key)
+        return {"items": [dict(item) for item in kept], "model_version": current.version}
+    frame = data.need_frame(where=data.FinancingNeed.id == need_id, at=today)
+    if frame.empty:
+        raise NotFound("融资需求不存在")
     if len(products) == 0:
         return {"items": [], "model_version": current.version}
     needs = Needs(frame)
     matches = engine.rank_products(current, needs, 0, products, limit=limit, include_ineligible=include_ineligible)
-    return {"items": [_match_dict(m, products) for m in matches], "model_version": current.version}
+    items = [_match_dict(m, products) for m in matches]
+    _rankings[key] = items
+    if len(_rankings) > RANKINGS_KEPT:
+        _rankings.popitem(last=False)
+    return {"items": [dict(item) for item in items], "model_version": current.version}
 
 
 def needs_for_product(*, product_id: int, limit: int = 10, today: dt.date | None = None) -> dict:
