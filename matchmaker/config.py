@@ -37,6 +37,8 @@ class Config:
 
     # OWASP ASVS 3.3: a browser session ends 12 hours after sign-in, or after 30 minutes unused.
     WEB_SESSION_TTL = dt.timedelta(hours=12)
+    # Roles that must sign in with a second factor (TOTP); in development the demo logins need none.
+    TWO_FACTOR_REQUIRED_ROLES: tuple[str, ...] = ()
     WEB_SESSION_IDLE = dt.timedelta(minutes=int(os.environ.get("WEB_SESSION_IDLE_MINUTES", "30")))
     API_TOKEN_TTL = dt.timedelta(hours=24)
     LOGIN_FAILURE_LIMIT = 10
@@ -83,6 +85,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    TWO_FACTOR_REQUIRED_ROLES = ("institution", "admin")
     # Production is served over HTTPS (behind the load balancer, PROXY_FIX_HOPS tells it so).
     SESSION_COOKIE_SECURE = os.environ.get("MATCHMAKER_HTTPS", "1") != "0"
 

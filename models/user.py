@@ -36,6 +36,11 @@ class User(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Two-factor sign-in (TOTP, RFC 6238): the shared secret once confirmed, the last time step used
+    # (a code works once), and SHA-256 hashes of the unused recovery codes.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    recovery_codes: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
 
     enterprise = relationship("Enterprise", back_populates="users")
     institution = relationship("Institution", back_populates="users")

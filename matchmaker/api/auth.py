@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from models import TokenKind, db
 
-from ..auth import limits, services
+from ..auth import limits, services, two_factor
 from ..auth.current import api_actor, api_roles
 from ..enterprise import services as enterprise_services
 from .schemas import RegisteredSchema, RegisterSchema, TokenRequestSchema, TokenSchema, UserSchema, user_dict
@@ -37,6 +37,8 @@ def register(body):
 def token(body):
     """Exchange email and password for a bearer token"""
     user = services.authenticate(email=body["email"], password=body["password"])
+    if two_factor.enabled(user):
+        services.check_second_factor(user=user, code=body.get("otp"))
     secret, issued = services.sign_in(user=user, kind=TokenKind.API)
     db.session.commit()
     return {"token": secret, "expires_at": issued.expires_at, "role": user.role.value}

@@ -61,6 +61,9 @@ class RegisteredSchema(ma.Schema):
 class TokenRequestSchema(StrictSchema):
     email = ma.fields.String(required=True)
     password = ma.fields.String(required=True, load_only=True)
+    otp = ma.fields.String(load_default=None, load_only=True,
+                           metadata={"description": "the one-time code (or a recovery code) of an account with "
+                                                    "two-factor sign-in"})
 
 
 class TokenSchema(ma.Schema):

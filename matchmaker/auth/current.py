@@ -104,6 +104,29 @@ def api_roles(*roles: Role):
     return decorator
 
 
+# What an account that must still turn on two-factor sign-in may reach: the setup page and the way out.
+SETUP_ENDPOINTS = frozenset({"auth.two_factor_setup", "auth.logout", "static", "public.switch_language",
+                             "public.healthz"})
+
+
+def require_second_factor():
+    """Where configuration requires it (production: officers and administrators), an account without
+    two-factor sign-in can do nothing but turn it on."""
+    from flask import current_app
+
+    from . import two_factor
+
+    user = current_user()
+    if user is None or user.role.value not in current_app.config["TWO_FACTOR_REQUIRED_ROLES"]:
+        return None
+    if two_factor.enabled(user) or request.endpoint in SETUP_ENDPOINTS:
+        return None
+    if request.path.startswith("/api/"):
+        raise Forbidden("该账户须先在网页上开启两步验证")
+    return redirect(url_for("auth.two_factor_setup"))
+
+
 def init_app(app: Flask) -> None:
     app.before_request(load_actor)
+    app.before_request(require_second_factor)
     app.context_processor(lambda: {"current_user": current_user(), "Role": Role, "now": now_utc})

@@ -21,6 +21,10 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("密码"), [required(_l("请填写密码"))])
 
 
+class CodeForm(FlaskForm):
+    code = StringField(_l("动态验证码或恢复码"), [required(_l("请填写验证码"))])
+
+
 class RegisterForm(FlaskForm):
     email = EmailField(_l("登录邮箱"), [required(_l("请填写邮箱"))])
     password = PasswordField(_l("密码（至少 10 个字符）"), [required(_l("请填写密码"))])

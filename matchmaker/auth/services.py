@@ -16,7 +16,7 @@ from models import (
 from .. import audit
 from ..enterprise import services as enterprise_services
 from ..errors import Conflict, InvalidInput, TooManyRequests, Unauthorized
-from . import passwords, sessions
+from . import passwords, sessions, two_factor
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
@@ -129,6 +129,21 @@ def authenticate(*, email: str, password: str) -> User:
     user.last_login_at = now_utc()
     audit.record("auth.login", actor_id=user.id, target_type="user", target_id=user.id)
     return user
+
+
+def check_second_factor(*, user: User, code: str | None) -> None:
+    """The one-time code (or a recovery code) of a user with two-factor sign-in; wrong codes count as
+    failed sign-ins, so the per-account lockout covers guessing codes too."""
+    until = locked_until(user.email)
+    if until is not None:
+        seconds = max(int((until - now_utc()).total_seconds()), 1)
+        raise TooManyRequests("登录失败次数过多，请稍后再试", headers={"Retry-After": str(seconds)})
+    if two_factor.verify(user=user, code=code):
+        return
+    db.session.add(LoginFailure(email=user.email, ip=audit.client_ip()))
+    audit.record("auth.two_factor_failed", actor_id=user.id, target_type="user", target_id=user.id)
+    db.session.commit()
+    raise Unauthorized("动态验证码不正确或已用过", {"otp": ["请输入验证器应用上的 6 位动态码，或一个未用过的恢复码"]})
 
 
 def sign_in(*, user: User, kind: TokenKind) -> tuple[str, AuthToken]:

@@ -1,17 +1,19 @@
 """Sign-in, sign-out, self-registration and the signed-in home (/account)."""
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from models import Role, db
+from models import Role, User, db
 
 from ..errors import DomainError, InvalidInput, TooManyRequests, Unauthorized
 from ..forms import attach_problems
 from ..urls import safe_next
-from . import limits, services
+from . import limits, services, two_factor
 from .current import current_user, login_required, start_web_session
-from .forms import LoginForm, RegisterForm
+from .forms import CodeForm, LoginForm, RegisterForm
 
 bp = Blueprint("auth", __name__)
 
@@ -34,12 +36,74 @@ def login():
             form.form_errors.append(error.message)
             status = error.status
         else:
+            if two_factor.enabled(user):
+                db.session.commit()
+                session["two_factor"] = {"user": user.id, "at": time.time(), "next": next_url}
+                return redirect(url_for("auth.second_factor"))
             start_web_session(user)
             db.session.commit()
             return redirect(next_url)
     elif request.method == "POST":
         status = 422
     return render_template("auth/login.html", form=form), status
+
+
+PENDING_SECONDS = 300  # the password step is good for five minutes
+
+
+@bp.route("/auth/two-factor", methods=["GET", "POST"])
+@limits.sign_in
+def second_factor():
+    """The second step of signing in, for accounts with two-factor sign-in."""
+    pending = session.get("two_factor")
+    user = db.session.get(User, pending["user"]) if pending else None
+    if user is None or time.time() - pending["at"] > PENDING_SECONDS:
+        session.pop("two_factor", None)
+        flash(_("请重新输入邮箱和密码"), "warning")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.check_second_factor(user=user, code=form.code.data)
+        except (Unauthorized, TooManyRequests) as error:
+            attach_problems(form, {"code": [error.message]})
+            status = error.status
+        else:
+            next_url = safe_next(pending.get("next"), url_for("auth.account"))
+            start_web_session(user)  # a fresh session: the pending step is gone with the old one
+            db.session.commit()
+            return redirect(next_url)
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/second_factor.html", form=form), status
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@login_required
+def two_factor_setup():
+    """Turn on two-factor sign-in: scan the code, confirm with a one-time code, keep the recovery codes."""
+    user = current_user()
+    if two_factor.enabled(user):
+        return render_template("auth/two_factor.html", user=user, left=len(user.recovery_codes or []))
+    secret = session.setdefault("totp_setup_secret", two_factor.new_secret())
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.confirm(user=user, secret=secret, code=form.code.data)
+        except DomainError as error:
+            attach_problems(form, error.fields)
+            status = error.status
+        else:
+            db.session.commit()
+            session.pop("totp_setup_secret", None)
+            return render_template("auth/two_factor.html", user=user, recovery_codes=codes)
+    elif request.method == "POST":
+        status = 422
+    uri = two_factor.provisioning_uri(user, secret)
+    return render_template("auth/two_factor.html", user=user, form=form, secret=secret,
+                           qr=two_factor.qr_svg_data_uri(uri)), status
 
 
 @bp.route("/auth/logout", methods=["POST"])
