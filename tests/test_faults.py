@@ -1,5 +1,4 @@
 """Faults: the database going away and coming back; a worker killed in the middle of a request."""
-import io
 import os
 import signal
 import socket
@@ -14,8 +13,9 @@ import pytest
 import sqlalchemy as sa
 
 from matchmaker import create_app
-from models import Application, FinancingNeed, Product, db
+from models import Application, FinancingNeed, db
 from tests.conftest import BACKEND
+from tests.test_admin_ops import a_product
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,13 +109,7 @@ def test_a_worker_killed_mid_import_leaves_no_half_written_row(migrated, make_us
     """gunicorn serves the test database; its worker is killed (SIGKILL) while importing a history."""
     admin = make_user("admin")
     officer = make_user("institution")
-    with app.app_context():
-        product = Product(institution_id=officer.institution_id, name="科创贷", kind="credit_loan",
-                          min_amount_cny=100_000, max_amount_cny=50_000_000, min_term_months=1, max_term_months=36,
-                          rate_min_pct=3.0, rate_max_pct=6.0)
-        db.session.add(product)
-        db.session.commit()
-        product_id = product.id
+    product_id = a_product(app, officer)
     from bench.admin import history_csv
 
     data = history_csv(40_000, [product_id])

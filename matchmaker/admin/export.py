@@ -4,6 +4,11 @@ from __future__ import annotations
 import csv
 import io
 
+from models import User
+
+from .. import audit
+from . import stats
+
 HEADLINE = (("enterprises", "企业数"), ("institutions", "金融机构数"), ("products", "上架产品数"),
             ("needs", "融资需求数"), ("applications", "申请数"), ("approved", "获批数"), ("rejected", "拒绝数"),
             ("disbursed", "放款笔数"), ("disbursed_amount_cny", "促成融资（元）"), ("approval_rate", "获批率"),
@@ -45,3 +50,17 @@ def stats_csv(stats: dict) -> bytes:
         for row in stats[key]:
             writer.writerow([_cell(row.get(name)) for name, _ in columns])
     return out.getvalue().encode("utf-8-sig")
+
+
+def export(*, actor: User, period: stats.Period) -> tuple[bytes, str]:
+    """The period's statistics as a CSV file and its name; every export is audited."""
+    body = stats_csv(stats.market(period=period))
+    audit.record("stats.export", actor_id=actor.id, detail=period.as_dict())
+    return body, f"matchmaker-stats-{period.start or 'all'}-{period.end or 'now'}.csv"
+
+
+def csv_response(body: bytes, name: str):
+    from flask import Response
+
+    return Response(body, headers={"Content-Type": "text/csv; charset=utf-8",
+                                   "Content-Disposition": f'attachment; filename="{name}"'})

@@ -8,14 +8,14 @@ line and the good ones are still kept, and no row is ever half-written.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from models import Application, ApplicationEvent, Enterprise, FinancingNeed, db
 
+from .sql import LOCAL
+
 CHUNK = 500
-LOCAL = ZoneInfo("Asia/Shanghai")
 IMPORTED_DISTRICT = "未登记"  # the loan export carries no district
 REPEATED = "该记录已导入过（同一企业、产品、金额和决定日期）"
 

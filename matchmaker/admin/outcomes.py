@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -19,6 +18,7 @@ from models import Product, User, db, uscc
 
 from .. import audit
 from . import history
+from .sql import LOCAL
 from ..enterprise import services as enterprise_services
 from ..errors import InvalidInput
 from ..needs import services as need_services
@@ -27,7 +27,6 @@ COLUMNS = ("uscc", "enterprise_name", "industry", "founded_on", "employees", "an
            "ip_count", "certifications", "credit_rating", "has_collateral", "product_id", "amount_cny", "term_months",
            "decision", "approved_amount_cny", "rate_pct", "decided_on")
 DECISIONS = ("approved", "rejected", "disbursed")
-LOCAL = ZoneInfo("Asia/Shanghai")
 FIELD_LABELS = {"uscc": "统一社会信用代码", "enterprise_name": "企业名称", "name": "企业名称", "industry": "行业",
                 "founded_on": "成立日期", "employees": "员工人数", "annual_revenue_cny": "年营业收入",
                 "rd_ratio_pct": "研发投入占比", "ip_count": "知识产权数量", "certifications": "资质",

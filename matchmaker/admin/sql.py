@@ -5,11 +5,14 @@ constant offset gives local months and weekdays without a time-zone database ins
 """
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 LOCAL_OFFSET_HOURS = 8
+LOCAL = ZoneInfo("Asia/Shanghai")  # the same zone, for Python-side day boundaries
 
 
 class epoch_days(FunctionElement):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -18,9 +17,8 @@ from models import (
 )
 
 from ..errors import InvalidInput
-from .sql import due_epoch_days, epoch_days, hours_between, local_month
+from .sql import LOCAL, due_epoch_days, epoch_days, hours_between, local_month
 
-LOCAL = ZoneInfo("Asia/Shanghai")
 PERCENTILES = {"median": 50, "p90": 90}
 
 

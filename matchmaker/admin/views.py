@@ -3,20 +3,18 @@ users, history import, ranker operations and the audit trail. Thin: each calls t
 the API."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from models import Industry, ProductKind, Role, db
 
-from .. import audit
 from ..auth.current import current_user, role_required
 from ..errors import DomainError
 from ..filters import label
 from ..forms import attach_problems
 from ..institution import services as institution_services
 from ..views import change, writes_on_get
-from . import outcomes, ranker, stats, trail, unserved, users
-from .export import stats_csv
+from . import export, outcomes, ranker, stats, trail, unserved, users
 from .forms import ImportForm, InstitutionForm, OfficerForm
 from .targets import plan_targets
 
@@ -83,12 +81,9 @@ def stats_export():
     if problems:
         flash("；".join(m for ms in problems.values() for m in ms), "danger")
         return redirect(url_for("admin.dashboard"))
-    body = stats_csv(stats.market(period=period))
-    audit.record("stats.export", actor_id=current_user().id, detail=period.as_dict())
+    body, name = export.export(actor=current_user(), period=period)
     db.session.commit()
-    name = f"matchmaker-stats-{period.start or 'all'}-{period.end or 'now'}.csv"
-    return Response(body, headers={"Content-Type": "text/csv; charset=utf-8",
-                                   "Content-Disposition": f'attachment; filename="{name}"'})
+    return export.csv_response(body, name)
 
 
 @bp.route("/institutions", methods=["GET", "POST"])

@@ -4,16 +4,13 @@ from __future__ import annotations
 import time
 
 import marshmallow as ma
-from flask import Response
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
 from models import Role, db
 
-from .. import audit
-from ..admin import outcomes, stats, trail, unserved
+from ..admin import export, outcomes, stats, trail, unserved
 from ..admin import ranker as ranker_ops
-from ..admin.export import stats_csv
 from ..admin.targets import plan_targets
 from ..auth.current import api_roles, current_user
 from ..views import writes_on_get
@@ -188,13 +185,9 @@ def market_stats(query):
 @bp.doc(security=BEARER)
 def market_stats_csv(query):
     """The market's figures as CSV (Excel opens the Chinese intact)"""
-    period = _period(query)
-    body = stats_csv(stats.market(period=period))
-    audit.record("stats.export", actor_id=current_user().id, detail=period.as_dict())
+    body, name = export.export(actor=current_user(), period=_period(query))
     db.session.commit()
-    name = f"matchmaker-stats-{period.start or 'all'}-{period.end or 'now'}.csv"
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Content-Type": "text/csv; charset=utf-8"})
+    return export.csv_response(body, name)
 
 
 @bp.route("/unserved", methods=["GET"])
