@@ -28,6 +28,7 @@ from bench.ranking import bench
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 USERS, SECONDS, PROBE_USERS, PROBE_SECONDS = 64, 60, 16, 15
+OFFICERS = 16  # more than the Officer users locust starts among 64 (weight 1 in 7)
 PASSWORD = "load-test-password-2026"
 
 
@@ -49,8 +50,9 @@ def _postgres_database() -> tuple[str | None, callable]:
 
 
 def prepare(url: str, folder: str) -> dict:
-    """Seed, train, and give 64 seeded firms with open needs and 8 institutions a login."""
+    """Seed, train, and give 64 seeded firms with open needs and officers of 8 institutions a login."""
     from matchmaker import create_app
+    from matchmaker.auth import two_factor
     from matchmaker.matching import services
     from models import FinancingNeed, NeedStatus, Product, ProductStatus, Role, User, db, hash_password
     from seed import load_market
@@ -75,11 +77,14 @@ def prepare(url: str, folder: str) -> dict:
             firms.append({"email": email, "need_id": need_id})
         institution_ids = db.session.scalars(sa.select(Product.institution_id).distinct()
                                              .order_by(Product.institution_id).limit(8)).all()
+        # Production requires two-factor sign-in of officers: each has an authenticator secret, and
+        # one account per locust user, since a code works only once.
         officers = []
-        for k, institution_id in enumerate(institution_ids):
-            email = f"load-officer-{k}@load.test"
-            db.session.add(User(email=email, password_hash=digest, role=Role.INSTITUTION, institution_id=institution_id))
-            officers.append({"email": email})
+        for k in range(OFFICERS):
+            email, secret = f"load-officer-{k}@load.test", two_factor.new_secret()
+            db.session.add(User(email=email, password_hash=digest, role=Role.INSTITUTION,
+                                institution_id=institution_ids[k % len(institution_ids)], totp_secret=secret))
+            officers.append({"email": email, "totp_secret": secret})
         product_ids = db.session.scalars(sa.select(Product.id).where(
             Product.status == ProductStatus.ACTIVE, Product.institution_id.in_(institution_ids))).all()
         db.session.commit()
@@ -108,6 +113,20 @@ def serve(url: str, folder: str) -> tuple[subprocess.Popen, str]:
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("gunicorn did not start")
+
+
+def sign_in_probers(base: str, folder: str) -> None:
+    """Tokens for the single-endpoint phases, taken before they start (see locustfile.Prober)."""
+    path = Path(folder, "plan.json")
+    plan = json.loads(path.read_text())
+    plan["probers"] = []
+    for firm in plan["firms"][:PROBE_USERS]:
+        request = urllib.request.Request(base + "/api/v1/auth/token", method="POST",
+                                         data=json.dumps({"email": firm["email"], "password": plan["password"]}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            plan["probers"].append({**firm, "token": json.load(response)["token"]})
+    path.write_text(json.dumps(plan))
 
 
 def swarm(base: str, folder: str, classes: list[str], users: int, seconds: int, mode: str, tag: str) -> dict:
@@ -146,7 +165,8 @@ def server_errors(folder: str, tag: str) -> int:
                    or "HTTPError(5" in row["Error"] or "status code 5" in row["Error"].lower())
 
 
-def lost_writes(url: str, folder: str) -> tuple[int, int]:
+def lost_writes(url: str, folder: str) -> tuple[int, int, int]:
+    """Acknowledged applications, acknowledged decisions, and how many of either the database lacks."""
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     acked = [json.loads(line) for line in open(os.path.join(folder, "acks.jsonl"))]
     created = {a["application"] for a in acked if "application" in a}
@@ -158,7 +178,7 @@ def lost_writes(url: str, folder: str) -> tuple[int, int]:
     # A decision is kept if the application is in that state or moved on from it (disbursed, withdrawn).
     later = {"approved": {"approved", "disbursed", "withdrawn"}, "rejected": {"rejected"}}
     undone = [i for i, status in decided.items() if stored.get(i) not in later[status]]
-    return len(created) + len(decided), len(missing) + len(undone)
+    return len(created), len(decided), len(missing) + len(undone)
 
 
 def main() -> None:
@@ -176,6 +196,7 @@ def main() -> None:
             mixed = swarm(base, folder, ["Firm", "Officer"], USERS, SECONDS, "mixed", "mixed")
             report("load_mixed_64u", mixed)
             bench("load_mixed_64u_5xx", server_errors(folder, "mixed"), "responses")
+            sign_in_probers(base, folder)
             health = swarm(base, folder, ["Prober"], PROBE_USERS, PROBE_SECONDS, "healthz", "healthz")
             matches = swarm(base, folder, ["Prober"], PROBE_USERS, PROBE_SECONDS, "matches", "matches")
             report("load_healthz_16u", health)
@@ -187,8 +208,9 @@ def main() -> None:
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=60)
-        acknowledged, lost = lost_writes(url, folder)
-        bench("load_acknowledged_writes", acknowledged, "writes")
+        applications, decisions, lost = lost_writes(url, folder)
+        bench("load_acknowledged_applications", applications, "writes")
+        bench("load_acknowledged_decisions", decisions, "writes")
         bench("load_lost_writes", lost, "writes (target 0)")
     finally:
         drop()
