@@ -105,8 +105,7 @@ def withdraw_need(need_id):
 @bp.doc(security=BEARER)
 def need_matches(query, need_id):
     """Ranked products for a need: eligible first, each with a score in [0, 1] and reasons"""
-    need = need_services.get(actor=current_user(), need_id=need_id)
-    return matching_services.products_for_need(need_id=need.id, limit=query["limit"])
+    return matching_services.products_for_need(need_id=need_id, actor=current_user(), limit=query["limit"])
 
 
 @bp.route("/applications", methods=["POST"])

@@ -126,7 +126,7 @@ def _with_costs(need, items: list[dict]) -> list[dict]:
 def need(need_id: int):
     actor = current_user()
     need = need_services.get(actor=actor, need_id=need_id)
-    ranked = matching_services.products_for_need(need_id=need.id, limit=500)
+    ranked = matching_services.products_for_need(need_id=need.id, actor=current_user(), limit=500)
     kind = request.args.get("kind") or ""
     rate = request.args.get("rate", type=float)
     show_all = request.args.get("all") == "1"
@@ -143,7 +143,7 @@ def need(need_id: int):
 def compare(need_id: int):
     need = need_services.get(actor=current_user(), need_id=need_id)
     wanted = [int(p) for p in request.args.getlist("product") if p.isdigit()][:COMPARE_AT_MOST]
-    ranked = matching_services.products_for_need(need_id=need.id, limit=500)
+    ranked = matching_services.products_for_need(need_id=need.id, actor=current_user(), limit=500)
     items = [i for i in ranked["items"] if i["product_id"] in wanted]
     if not items:
         flash(_("请至少选择一个产品进行比较（最多 3 个）"), "warning")

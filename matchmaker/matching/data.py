@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
 from models import (
-    Application, ApplicationStatus, Enterprise, FinancingNeed, Institution, NeedStatus, Product, ProductStatus, db,
+    Application, ApplicationStatus, Enterprise, FinancingNeed, Institution, NeedStatus, Product, ProductStatus, RankerModel,
+    db,
 )
 
 from ..ranking.frames import Needs, Products
@@ -102,9 +104,44 @@ def catalogue_stamp() -> tuple:
     return str(db.engine.url), count, changed
 
 
-def active_products() -> Products:
-    """The active products as engine arrays, from the process cache when nothing changed."""
-    stamp = catalogue_stamp()
+class Freshness(NamedTuple):
+    """What a need's kept ranking depends on, and who owns the need, read in one round trip."""
+
+    enterprise_id: int  # the need's owner, for the tenancy check (scoping.may_see_need)
+    need: tuple  # the need's and its firm's last change
+    catalogue: tuple  # as catalogue_stamp
+    model_version: str | None  # the active ranker's version, None when the rules score applies
+
+
+def _freshness_statement() -> sa.Select:
+    active = Product.status == ProductStatus.ACTIVE
+    return sa.select(
+        FinancingNeed.enterprise_id, FinancingNeed.updated_at, Enterprise.updated_at,
+        sa.select(sa.func.count()).select_from(Product).where(active).scalar_subquery(),
+        sa.select(sa.func.max(Product.updated_at)).where(active).scalar_subquery(),
+        sa.select(RankerModel.version).where(RankerModel.is_active).scalar_subquery(),
+    ).join(Enterprise, Enterprise.id == FinancingNeed.enterprise_id).where(FinancingNeed.id == sa.bindparam("need_id"))
+
+
+# One statement, built once: on the hot path of the matches endpoint each round trip to the database,
+# and building the expression, cost more than serving the ranking from the cache.
+_FRESHNESS = _freshness_statement()
+
+
+def freshness(*, need_id: int) -> Freshness | None:
+    """None when the need does not exist."""
+    row = db.session.execute(_FRESHNESS, {"need_id": need_id}).first()
+    if row is None:
+        return None
+    enterprise_id, need_changed, firm_changed, count, changed, version = row
+    return Freshness(enterprise_id=enterprise_id, need=(need_changed, firm_changed),
+                     catalogue=(str(db.engine.url), count, changed), model_version=version)
+
+
+def active_products(stamp: tuple | None = None) -> Products:
+    """The active products as engine arrays, from the process cache when nothing changed since
+    ``stamp`` (read now when not given)."""
+    stamp = stamp or catalogue_stamp()
     now = dt.datetime.now(dt.timezone.utc)
     cached = _catalogue.get("entry")
     if cached is None or cached[0] != stamp or now - cached[1] > TRACK_TTL:

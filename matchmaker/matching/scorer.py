@@ -26,8 +26,12 @@ def current() -> Scorer:
     One small query per call tells whether the process holds the active version; the bytes are read
     and verified only when it changed.
     """
+    return for_version(active_version())
+
+
+def for_version(version: str | None) -> Scorer:
+    """The scorer of ``version``, just read as the active one (None: the rules score)."""
     global _cached
-    version = active_version()
     if version is None:
         return Scorer()
     if _cached.version == version:

@@ -13,7 +13,7 @@ from flask import current_app
 
 from models import DemoMarket, RankerModel, User, db, now_utc
 
-from .. import audit
+from .. import audit, scoping
 from ..errors import Conflict, NotFound
 from ..ranking import engine, registry, rules, training
 from ..ranking.features import FEATURES
@@ -65,23 +65,21 @@ _rankings: collections.OrderedDict = collections.OrderedDict()
 RANKINGS_KEPT = 4096
 
 
-def _ranking_key(need_id: int, products, version: str, today: dt.date, limit: int, include_ineligible: bool):
-    stamps = db.session.execute(
-        sa.select(data.FinancingNeed.updated_at, data.Enterprise.updated_at)
-        .join(data.Enterprise, data.Enterprise.id == data.FinancingNeed.enterprise_id)
-        .where(data.FinancingNeed.id == need_id)).first()
-    if stamps is None:
-        raise NotFound("融资需求不存在")
-    return need_id, tuple(stamps), products.generation, version, today, limit, include_ineligible
-
-
-def products_for_need(*, need_id: int, limit: int = 10, include_ineligible: bool = True,
+def products_for_need(*, need_id: int, actor: User | None = None, limit: int = 10, include_ineligible: bool = True,
                       today: dt.date | None = None) -> dict:
-    """Active products ranked for one need, eligible ones first, each with its reasons."""
+    """Active products ranked for one need, eligible ones first, each with its reasons.
+
+    With ``actor``, a need outside their scope is answered 404 as if absent; the owner is read in
+    the same round trip as what the kept ranking depends on, so the API's hot path needs no
+    separate load of the need.
+    """
     today = today or dt.date.today()
-    products = data.active_products()
-    current = scorer.current()
-    key = _ranking_key(need_id, products, current.version, today, limit, include_ineligible)
+    fresh = data.freshness(need_id=need_id)
+    if fresh is None or (actor is not None and not scoping.may_see_need(actor, enterprise_id=fresh.enterprise_id)):
+        raise NotFound("融资需求不存在")
+    products = data.active_products(fresh.catalogue)
+    current = scorer.for_version(fresh.model_version)
+    key = need_id, fresh.need, products.generation, current.version, today, limit, include_ineligible
     if (kept := _rankings.get(key)) is not None:
         _rankings.move_to_end(key)
         return {"items": [dict(item) for item in kept], "model_version": current.version}
