@@ -107,7 +107,8 @@ def main() -> None:
             samples = timed(lambda: engine.rank_products(current, open_needs, 0, many, limit=10), 50)
             bench("one_need_10000_products_p50", percentile_ms(samples, 50), "ms")
 
-            enterprises = pd.read_sql_table("enterprises", db.engine)
+            # The session's own connection: on SQLite a second one would wait for its write lock.
+            enterprises = pd.read_sql_table("enterprises", db.session.connection())
             enterprises["years"] = (pd.Timestamp.today() - pd.to_datetime(enterprises["founded_on"])).dt.days / 365.25
             market = Needs(market_needs(enterprises, rng))
             started = time.perf_counter()
