@@ -126,7 +126,7 @@ def _with_costs(need, items: list[dict]) -> list[dict]:
 def need(need_id: int):
     actor = current_user()
     need = need_services.get(actor=actor, need_id=need_id)
-    ranked = matching_services.products_for_need(need_id=need.id, actor=current_user(), limit=500)
+    ranked = matching_services.products_for_need(need_id=need.id, actor=actor, limit=500)
     kind = request.args.get("kind") or ""
     rate = request.args.get("rate", type=float)
     show_all = request.args.get("all") == "1"

@@ -10,8 +10,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from models import (
-    Application, ApplicationStatus, Enterprise, FinancingNeed, Institution, NeedStatus, Product, ProductStatus, RankerModel,
-    db,
+    Application, ApplicationStatus, Enterprise, FinancingNeed, Institution, NeedStatus, Product, ProductStatus,
+    RankerModel, db,
 )
 
 from ..ranking.frames import Needs, Products
