@@ -2,8 +2,9 @@
 
 1. A mixed workload (firms browse, match and apply; officers decide) at 64 users for 60 s: throughput,
    p50/p95/p99, errors; then every acknowledged write is looked up in the database.
-2. 16 concurrent clients on /healthz alone, then on the matches endpoint alone (15 s each): the
-   matches endpoint must reach half of /healthz's requests per second, with p99 under 150 ms.
+2. 16 concurrent clients on /healthz alone, then on the matches endpoint alone, in three turns of
+   10 s each: the matches endpoint must reach half of /healthz's requests per second, with p99 under
+   150 ms.
 PostgreSQL when it answers (a fresh database, dropped afterwards), else SQLite. Lines: BENCH name value unit.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import os
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,7 +29,7 @@ from bench.ranking import bench
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-USERS, SECONDS, PROBE_USERS, PROBE_SECONDS = 64, 60, 16, 15
+USERS, SECONDS, PROBE_USERS, PROBE_SECONDS, PROBE_ROUNDS = 64, 60, 16, 10, 3
 OFFICERS = 16  # more than the Officer users locust starts among 64 (weight 1 in 7)
 PASSWORD = "load-test-password-2026"
 
@@ -156,6 +158,29 @@ def report(tag: str, rows: dict) -> None:
         bench(f"{tag}_{label}_p99", float(row["99%"]), "ms")
 
 
+def compare(base: str, folder: str) -> None:
+    """/healthz and the matches endpoint in turns, PROBE_ROUNDS times: the machine's state drifts
+    (one 15 s phase of each gave ratios from 0.46 to 0.71 on the same code), turns share the drift."""
+    rates: dict[str, list[float]] = {"healthz": [], "matches": []}
+    p99s = []
+    for round_ in range(1, PROBE_ROUNDS + 1):
+        for mode, name in (("healthz", "GET /healthz"), ("matches", "GET /needs/{id}/matches")):
+            rows = swarm(base, folder, ["Prober"], PROBE_USERS, PROBE_SECONDS, mode, f"{mode}{round_}")
+            row = rows[name]
+            rates[mode].append(float(row["Requests/s"]))
+            bench(f"load_{mode}_16u_round{round_}_throughput", rates[mode][-1], "req/s")
+            bench(f"load_{mode}_16u_round{round_}_p50", float(row["50%"]), "ms")
+            bench(f"load_{mode}_16u_round{round_}_p99", float(row["99%"]), "ms")
+            bench(f"load_{mode}_16u_round{round_}_failures", float(row["Failure Count"]), "requests")
+            if mode == "matches":
+                p99s.append(float(row["99%"]))
+    bench("load_matches_vs_healthz_throughput", sum(rates["matches"]) / sum(rates["healthz"]),
+          "ratio (target >= 0.5)")
+    bench("load_matches_16u_p99_median", statistics.median(p99s), "ms")
+    bench("load_matches_16u_p99_worst", max(p99s), "ms")
+    bench("load_matches_16u_p99_target_met", float(statistics.median(p99s) < 150), "bool (p99 < 150 ms)")
+
+
 def server_errors(folder: str, tag: str) -> int:
     path = os.path.join(folder, f"{tag}_failures.csv")
     if not os.path.exists(path):
@@ -197,14 +222,7 @@ def main() -> None:
             report("load_mixed_64u", mixed)
             bench("load_mixed_64u_5xx", server_errors(folder, "mixed"), "responses")
             sign_in_probers(base, folder)
-            health = swarm(base, folder, ["Prober"], PROBE_USERS, PROBE_SECONDS, "healthz", "healthz")
-            matches = swarm(base, folder, ["Prober"], PROBE_USERS, PROBE_SECONDS, "matches", "matches")
-            report("load_healthz_16u", health)
-            report("load_matches_16u", matches)
-            ratio = float(matches["Aggregated"]["Requests/s"]) / max(float(health["Aggregated"]["Requests/s"]), 1e-9)
-            bench("load_matches_vs_healthz_throughput", ratio, "ratio (target >= 0.5)")
-            p99 = float(matches["GET /needs/{id}/matches"]["99%"])
-            bench("load_matches_16u_p99_target_met", float(p99 < 150), "bool (p99 < 150 ms)")
+            compare(base, folder)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=60)
