@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from matchmaker import create_app
+from matchmaker.matching import scorer
 from models import Enterprise, Institution, Role, User, db
 
 BACKEND = os.environ.get("MATCHMAKER_TEST_DB", "sqlite")
@@ -60,12 +61,15 @@ def migrated(database_url):
 
 @pytest.fixture
 def app(migrated):
+    # Each worker process caches the active model and the catalogue: no test may see another's.
+    scorer.forget()
     app = make_app(migrated)
     yield app
     with app.app_context():
         db.session.remove()
         _empty_tables()
         db.engine.dispose()
+    scorer.forget()
 
 
 @pytest.fixture

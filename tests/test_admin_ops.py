@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from matchmaker.admin import ranker as ranker_ops
-from matchmaker.matching import data, scorer
+from matchmaker.matching import data
 from models import Application, AuditEvent, Enterprise, FinancingNeed, Institution, Product, RankerModel, User, db
 from seed import load_market
 from tests.conftest import csrf_token, valid_uscc
@@ -19,13 +19,6 @@ AS_OF = dt.date(2026, 11, 1)
 HEADER = ("uscc,enterprise_name,industry,founded_on,employees,annual_revenue_cny,rd_ratio_pct,ip_count,"
           "certifications,credit_rating,has_collateral,product_id,amount_cny,term_months,decision,"
           "approved_amount_cny,rate_pct,decided_on")
-
-
-@pytest.fixture(autouse=True)
-def fresh_scorer():
-    scorer.forget()
-    yield
-    scorer.forget()
 
 
 @pytest.fixture

@@ -2,16 +2,8 @@
 import pytest
 import sqlalchemy as sa
 
-from matchmaker.matching import scorer
 from models import Consent, Institution, Product, db
 from tests.test_api import assert_error, token_for
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    scorer.forget()
-    yield
-    scorer.forget()
 
 
 @pytest.fixture

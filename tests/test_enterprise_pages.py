@@ -5,18 +5,10 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from matchmaker.matching import scorer
 from models import Application, Consent, FinancingNeed, db
 from seed import load_market
 from tests.conftest import csrf_token
 from tests.test_auth_pages import field_errors, submit
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    scorer.forget()
-    yield
-    scorer.forget()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from matchmaker.matching import scorer
 from models import Application, AuditEvent, Notification, db
 from tests.conftest import csrf_token
 from tests.test_api import assert_error, token_for
@@ -15,13 +14,6 @@ PRODUCT = {"name": "科创信用贷", "kind": "credit_loan", "min_amount_cny": 1
            "eligibility": {"industries": [], "min_years": 1, "min_annual_revenue_cny": 1_000_000, "min_ip_count": 0,
                            "required_certifications": [], "min_credit_rating": "BBB", "collateral_required": False},
            "description": "面向科技型中小企业"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    scorer.forget()
-    yield
-    scorer.forget()
 
 
 @pytest.fixture

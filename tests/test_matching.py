@@ -13,13 +13,6 @@ from seed import load_market
 AS_OF = dt.date(2026, 11, 1)
 
 
-@pytest.fixture(autouse=True)
-def fresh_scorer_cache():
-    scorer.forget()
-    yield
-    scorer.forget()
-
-
 @pytest.fixture
 def market(app):
     with app.app_context():

@@ -76,17 +76,11 @@ class MonthRowSchema(ma.Schema):
     disbursed_amount_cny = ma.fields.Integer()
 
 
-class StatsSchema(ma.Schema):
+class StatsSchema(FigureRowSchema):
     enterprises = ma.fields.Integer()
     institutions = ma.fields.Integer()
     products = ma.fields.Integer()
     needs = ma.fields.Integer()
-    applications = ma.fields.Integer()
-    approved = ma.fields.Integer()
-    rejected = ma.fields.Integer()
-    disbursed = ma.fields.Integer()
-    disbursed_amount_cny = ma.fields.Integer()
-    approval_rate = ma.fields.Float(allow_none=True)
     median_response_hours = ma.fields.Float(allow_none=True)
     by_kind = ma.fields.List(ma.fields.Nested(KindRowSchema))
     by_industry = ma.fields.List(ma.fields.Nested(IndustryRowSchema))

@@ -109,22 +109,31 @@ def locked_until(email: str, at: dt.datetime | None = None) -> dt.datetime | Non
     return until if until is not None and until > at else None
 
 
-def authenticate(*, email: str, password: str) -> User:
-    """The active user with these credentials, or Unauthorized / TooManyRequests."""
-    email = normalize_email(email)
+def _refuse_while_locked(email: str) -> None:
     until = locked_until(email)
     if until is not None:
         seconds = max(int((until - now_utc()).total_seconds()), 1)
         raise TooManyRequests("登录失败次数过多，请稍后再试", headers={"Retry-After": str(seconds)})
+
+
+def _count_failure(email: str, action: str, **audited) -> None:
+    """A failed password or code counts towards the email's lockout, and is audited."""
+    db.session.add(LoginFailure(email=email, ip=audit.client_ip()))
+    audit.record(action, **audited)
+    # The failure must count even though the request ends in an error (which rolls back).
+    db.session.commit()
+
+
+def authenticate(*, email: str, password: str) -> User:
+    """The active user with these credentials, or Unauthorized / TooManyRequests."""
+    email = normalize_email(email)
+    _refuse_while_locked(email)
     user = db.session.scalar(sa.select(User).where(User.email == email))
     if user is None:
         verify_dummy_password(password or "")
     if user is None or not user.is_active or not user.check_password(password or ""):
-        db.session.add(LoginFailure(email=email[:254], ip=audit.client_ip()))
-        audit.record("auth.login_failed", actor_id=user.id if user else None,
-                     detail={"email": email[:254]})
-        # The failure must count even though the request ends in an error (which rolls back).
-        db.session.commit()
+        _count_failure(email[:254], "auth.login_failed", actor_id=user.id if user else None,
+                       detail={"email": email[:254]})
         raise Unauthorized(BAD_CREDENTIALS)
     user.last_login_at = now_utc()
     audit.record("auth.login", actor_id=user.id, target_type="user", target_id=user.id)
@@ -134,15 +143,10 @@ def authenticate(*, email: str, password: str) -> User:
 def check_second_factor(*, user: User, code: str | None) -> None:
     """The one-time code (or a recovery code) of a user with two-factor sign-in; wrong codes count as
     failed sign-ins, so the per-account lockout covers guessing codes too."""
-    until = locked_until(user.email)
-    if until is not None:
-        seconds = max(int((until - now_utc()).total_seconds()), 1)
-        raise TooManyRequests("登录失败次数过多，请稍后再试", headers={"Retry-After": str(seconds)})
+    _refuse_while_locked(user.email)
     if two_factor.verify(user=user, code=code):
         return
-    db.session.add(LoginFailure(email=user.email, ip=audit.client_ip()))
-    audit.record("auth.two_factor_failed", actor_id=user.id, target_type="user", target_id=user.id)
-    db.session.commit()
+    _count_failure(user.email, "auth.two_factor_failed", actor_id=user.id, target_type="user", target_id=user.id)
     raise Unauthorized("动态验证码不正确或已用过", {"otp": ["请输入验证器应用上的 6 位动态码，或一个未用过的恢复码"]})
 
 
