@@ -93,7 +93,8 @@ def test_landing_page_shows_live_figures_and_switches_to_english(browser, live_s
     page.goto(live_server + "/")
     assert page.locator('[data-figure="enterprises"]').inner_text() == "80"
     assert page.locator('[data-figure="institutions"]').inner_text() == "34"
-    page.get_by_role("link", name="English").click()
+    with page.expect_navigation(url=live_server + "/"):  # through /lang/en and its redirect back
+        page.get_by_role("link", name="English").click()
     assert page.get_by_text("Live market figures").is_visible()
     page.close()
 
