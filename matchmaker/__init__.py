@@ -89,10 +89,11 @@ def register_extensions(app: Flask) -> None:
         with app.app_context():
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
             sa.event.listen(db.engine, "begin", _sqlite_begin)
-    from . import filters, security
+    from . import filters, inputs, security
     from .auth import current
 
     security.init_app(app)
+    inputs.init_app(app)
     current.init_app(app)
     filters.init_app(app)
 

@@ -20,7 +20,13 @@ class Config:
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI: str | None = None  # filled in by create_app (needs the instance path)
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # uploads (the history import) included
+    # JSON bodies of the API: the largest real one (a product with its eligibility) is a few KiB. Shapes
+    # beyond these are refused before any schema looks at them (matchmaker/inputs.py).
+    JSON_BODY_LIMIT = int(os.environ.get("JSON_BODY_LIMIT", 1024 * 1024))
+    JSON_MAX_DEPTH = 16
+    JSON_MAX_KEYS = 100
+    JSON_MAX_ITEMS = 1000
 
     SESSION_COOKIE_HTTPONLY = True
     # X-Forwarded-* hops to trust (the load balancers in front); 0 when clients connect directly.

@@ -30,6 +30,10 @@ class DomainError(Exception):
         self.headers = headers or {}
 
 
+class BadRequest(DomainError):
+    status, code = 400, "bad_request"
+
+
 class InvalidInput(DomainError):
     status, code = 422, "invalid_input"
 
@@ -82,13 +86,26 @@ def handle_http_exception(error: HTTPException):
         merged: dict = {}
         for location_messages in messages.values():
             merged.update(flatten_fields(location_messages))
-        fields = merged
+        fields, message = _short(merged)
     elif "message" in data:
         message = data["message"]
     headers = {}
     if error.code == 405 and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)
     return error_response(error.code or 500, message, fields, headers=headers)
+
+
+SHOWN_UNKNOWN_FIELDS = 10
+
+
+def _short(fields: dict[str, list[str]]) -> tuple[dict[str, list[str]], str | None]:
+    """Unknown fields are named up to a few; a body of thousands of them gets one short answer."""
+    unknown = [name for name, problems in fields.items() if problems == ["Unknown field."]]
+    if len(unknown) <= SHOWN_UNKNOWN_FIELDS:
+        return fields, None
+    dropped = set(unknown[SHOWN_UNKNOWN_FIELDS:])
+    kept = {name: problems for name, problems in fields.items() if name not in dropped}
+    return kept, f"请求包含 {len(unknown)} 个未知字段（只列出前 {SHOWN_UNKNOWN_FIELDS} 个）"
 
 
 def handle_unexpected(error: Exception):

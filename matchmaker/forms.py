@@ -9,6 +9,12 @@ from wtforms import fields, validators
 from wtforms.fields.choices import SelectChoice
 
 
+# Beyond these a typed number is a typing error, and would overflow the database or the arithmetic
+# (1e999999 is a finite Decimal). The services then check each field's own, narrower range.
+LARGEST_INTEGER = 2**31 - 1
+LARGEST_NUMBER = decimal.Decimal(10) ** 12
+
+
 class IntField(fields.IntegerField):
     def process_formdata(self, valuelist):
         if not valuelist or valuelist[0].strip() == "":
@@ -19,6 +25,9 @@ class IntField(fields.IntegerField):
         except ValueError:
             self.data = None
             raise ValueError(_l("请输入整数")) from None
+        if abs(self.data) > LARGEST_INTEGER:
+            self.data = None
+            raise ValueError(_l("数字超出合理范围"))
 
 
 class NumberField(fields.DecimalField):
@@ -34,6 +43,9 @@ class NumberField(fields.DecimalField):
         if not value.is_finite():
             self.data = None
             raise ValueError(_l("请输入数字"))
+        if abs(value) > LARGEST_NUMBER:
+            self.data = None
+            raise ValueError(_l("数字超出合理范围"))
         self.data = value
 
 

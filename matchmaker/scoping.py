@@ -43,7 +43,16 @@ def products(actor: User) -> sa.Select:
     return query.where(sa.false())
 
 
+MAX_ROW_ID = 2**31 - 1  # PostgreSQL INTEGER: a larger id names nothing (and would overflow the driver)
+
+
+def is_row_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID
+
+
 def get_or_404(query: sa.Select, model, object_id: int, message: str = "资源不存在"):
+    if not is_row_id(object_id):
+        raise NotFound(message)
     found = db.session.scalar(query.where(model.id == object_id))
     if found is None:
         raise NotFound(message)

@@ -29,33 +29,6 @@ def assign_request_id() -> None:
     g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
 
 
-def _nul_fields(value, path: str, problems: dict) -> None:
-    if isinstance(value, str):
-        if "\x00" in value:
-            problems[path or "body"] = ["不能包含空字符（NUL）"]
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _nul_fields(item, f"{path}.{key}" if path else str(key), problems)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _nul_fields(item, f"{path}.{index}" if path else str(index), problems)
-
-
-def refuse_nul_characters() -> None:
-    """No text the platform stores may hold NUL: PostgreSQL refuses it deep in the driver (a 500),
-    SQLite would keep it and cut it off in other tools. Refused at the door, naming the field."""
-    problems: dict[str, list[str]] = {}
-    for source in (request.args, request.form):
-        for key, value in source.items(multi=True):
-            _nul_fields(key + value, key.replace("\x00", ""), problems)
-    if request.is_json:
-        _nul_fields(request.get_json(silent=True), "", problems)
-    if problems:
-        from .errors import InvalidInput
-
-        raise InvalidInput("输入包含不允许的空字符（NUL）", problems)
-
-
 def csp_nonce() -> str:
     """This response's script nonce, made on first use."""
     if "csp_nonce" not in g:
@@ -80,7 +53,6 @@ def add_headers(response):
 
 def init_app(app: Flask) -> None:
     app.before_request(assign_request_id)
-    app.before_request(refuse_nul_characters)
     app.after_request(add_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     hops = app.config.get("PROXY_FIX_HOPS", 0)

@@ -14,3 +14,14 @@ def safe_next(target: str | None, default: str) -> str:
             or "\\" in target:
         return default
     return target
+
+
+MAX_OFFSET = 10**9  # as the API's offset: beyond it a list is empty, and larger would overflow SQL
+
+
+def offset_arg() -> int:
+    """A page's ``offset`` query value, whatever was typed: a number in [0, MAX_OFFSET], else 0."""
+    from flask import request
+
+    offset = request.args.get("offset", 0, type=int) or 0
+    return min(max(offset, 0), MAX_OFFSET)

@@ -31,6 +31,19 @@ def change(action: Callable[[], object], *, done: str, form=None, names: dict | 
     return True
 
 
+def confirmation(*, title: str, sentence: str, button: str, back: str):
+    """A destructive action asks first, in a sentence that says what will happen: a POST without
+    ``confirm=yes`` answers a page with that sentence and a button that sends the same form again,
+    confirmed. No JavaScript is needed, so the question cannot be skipped by a page that failed to load
+    its scripts. → the page to return, or None when the person has confirmed."""
+    from flask import render_template
+
+    if request.form.get("confirm") == "yes":
+        return None
+    fields = {name: value for name, value in request.form.items() if name not in ("csrf_token", "confirm")}
+    return render_template("confirm.html", title=title, sentence=sentence, button=button, back=back, fields=fields)
+
+
 def may_write() -> bool:
     """Whether this request's transactions may write: every request but a plain page or API read."""
     if not has_request_context():

@@ -25,6 +25,7 @@ from .consent import Consent
 from .demo import DemoMarket
 from .notification import Notification
 from .idempotency import IdempotentRequest
+from .invitation import LeadInvitation
 
 __all__ = [
     "Base", "UTCDateTime", "db", "now_utc",
@@ -33,5 +34,5 @@ __all__ = [
     "AuthToken", "LoginFailure", "User", "hash_password", "verify_dummy_password",
     "Enterprise", "Institution", "MAX_RATE_PCT", "Product", "FinancingNeed",
     "TRANSITIONS", "Application", "ApplicationEvent", "RankerModel", "AuditEvent", "Consent", "DemoMarket", "Notification",
-    "IdempotentRequest",
+    "IdempotentRequest", "LeadInvitation",
 ]

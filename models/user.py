@@ -91,6 +91,11 @@ class AuthToken(db.Model):
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     ip: Mapped[str | None] = mapped_column(sa.String(64))
+    # Whether the sign-in passed the second factor. One that did not stays limited to the two-factor
+    # setup pages for its whole life, whatever the account does later (enrolling ends it anyway).
+    second_factor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The secret offered while this session sets up two-factor sign-in: server-side, never in a cookie.
+    totp_setup_secret: Mapped[str | None] = mapped_column(sa.String(64))
 
     user: Mapped[User] = relationship()
 

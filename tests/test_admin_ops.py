@@ -107,12 +107,17 @@ def test_disabling_a_user_ends_their_sessions_and_tokens_at_once(client, admin, 
     sign_in(client, admin)
     listing = client.get("/admin/users?q=" + firm.email).get_data(as_text=True)
     assert firm.email in listing
+    asked = client.post(f"/admin/users/{firm.id}/active", data={"active": "0", "csrf_token": csrf_token(listing)})
+    question = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "确认停用账户？" in question and firm.email in question
+    assert their_pages.get("/account").status_code == 200  # asking changed nothing
     response = client.post(f"/admin/users/{firm.id}/active",
-                           data={"active": "0", "csrf_token": csrf_token(listing)})
+                           data={"active": "0", "confirm": "yes", "csrf_token": csrf_token(question)})
     assert response.status_code == 302
     assert their_pages.get("/account").status_code == 302  # back to the login page
     assert_error(client.get("/api/v1/me", headers=their_token), 401)
-    assert_error(app.test_client().post("/api/v1/auth/token", json={"email": firm.email, "password": firm.password}), 401)
+    # Told the account is disabled, since the right password was given (a wrong one hears 401).
+    assert_error(app.test_client().post("/api/v1/auth/token", json={"email": firm.email, "password": firm.password}), 403)
     with app.app_context():
         event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user.disable"))
         assert event.target_id == firm.id and event.detail["sessions_ended"] == 2
@@ -128,7 +133,8 @@ def test_disabling_a_user_ends_their_sessions_and_tokens_at_once(client, admin, 
     assert_error(client.get("/api/v1/me", headers=their_token), 401)
     assert_error(client.patch(f"/api/v1/admin/users/{firm.id}", headers=api, json={"is_active": False}), 409)
     assert_error(client.patch("/api/v1/admin/users/999999", headers=api, json={"is_active": True}), 404)
-    self_disable = client.post(f"/admin/users/{admin.id}/active", data={"active": "0", "csrf_token": csrf_token(listing)},
+    self_disable = client.post(f"/admin/users/{admin.id}/active",
+                               data={"active": "0", "confirm": "yes", "csrf_token": csrf_token(listing)},
                                follow_redirects=True)
     assert "不能停用自己的账户" in self_disable.get_data(as_text=True)
 

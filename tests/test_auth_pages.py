@@ -216,7 +216,10 @@ def test_disabled_user_cannot_sign_in_and_loses_sessions(client, app, make_user)
         db.session.get(User, user.id).is_active = False
         db.session.commit()
     assert client.get("/account").status_code == 302
-    assert submit(client, "/auth/login", {"email": user.email, "password": user.password}).status_code == 401
+    # Refused, and told why, since the right password was given (issue 12: said only after the password).
+    refused = submit(client, "/auth/login", {"email": user.email, "password": user.password})
+    assert refused.status_code == 403 and "账户已停用" in refused.get_data(as_text=True)
+    assert client.get("/account").status_code == 302
 
 
 def test_create_admin_command(runner, app):

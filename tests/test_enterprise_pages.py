@@ -82,7 +82,11 @@ def test_withdraw_an_undecided_application(client, signed_in):
     application = client.post(location + "/apply", data={"product_id": product_id,
                                                           "csrf_token": csrf_token(page)}).headers["Location"]
     page = client.get(application).get_data(as_text=True)
-    client.post(application + "/withdraw", data={"csrf_token": csrf_token(page)})
+    asked = client.post(application + "/withdraw", data={"csrf_token": csrf_token(page)})
+    question = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "确认撤回申请？" in question and "须重新提交" in question
+    assert 'data-testid="status">已提交' in client.get(application).get_data(as_text=True)  # nothing happened yet
+    client.post(application + "/withdraw", data={"csrf_token": csrf_token(question), "confirm": "yes"})
     page = client.get(application).get_data(as_text=True)
     assert 'data-testid="status">已撤回' in page
     assert "1" in client.get("/enterprise/notifications").get_data(as_text=True)

@@ -30,15 +30,24 @@ SECTIONS = (
 )
 
 
+# A spreadsheet runs a cell that begins with one of these as a formula (=HYPERLINK(…) in an institution's
+# name would phone home from the bureau's Excel): such text gets a leading apostrophe (the contract).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value):
-    return "" if value is None else value
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def stats_csv(stats: dict) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     period = stats.get("period") or {}
-    writer.writerow(["高新金服 市场统计", f"{period.get('from') or '开始'} 至 {period.get('to') or '今'}"])
+    writer.writerow(["高新金服 市场统计", _cell(f"{period.get('from') or '开始'} 至 {period.get('to') or '今'}")])
     writer.writerow([])
     writer.writerow(["指标", "代码", "数值"])
     for key, label in HEADLINE:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 from collections.abc import Callable
 
 import sqlalchemy as sa
 
 from models import Product, User, db, uscc
 
-from .. import audit
+from .. import audit, text
 from . import history
 from .sql import LOCAL
 from ..enterprise import services as enterprise_services
@@ -27,6 +28,7 @@ COLUMNS = ("uscc", "enterprise_name", "industry", "founded_on", "employees", "an
            "ip_count", "certifications", "credit_rating", "has_collateral", "product_id", "amount_cny", "term_months",
            "decision", "approved_amount_cny", "rate_pct", "decided_on")
 DECISIONS = ("approved", "rejected", "disbursed")
+MAX_MONEY_CNY = 10**10  # the contract's ceiling for any money field
 FIELD_LABELS = {"uscc": "统一社会信用代码", "enterprise_name": "企业名称", "name": "企业名称", "industry": "行业",
                 "founded_on": "成立日期", "employees": "员工人数", "annual_revenue_cny": "年营业收入",
                 "rd_ratio_pct": "研发投入占比", "ip_count": "知识产权数量", "certifications": "资质",
@@ -44,10 +46,14 @@ def _number(row: dict, field: str, problems: dict, kind: type = int):
     if text == "":
         return None
     try:
-        return kind(text)
+        value = kind(text)
     except ValueError:
-        problems.setdefault(field, []).append(f"应为{'整数' if kind is int else '数字'}：{text}")
+        problems.setdefault(field, []).append(f"应为{'整数' if kind is int else '数字'}：{text[:40]}")
         return None
+    if kind is float and not math.isfinite(value):
+        problems.setdefault(field, []).append(f"应为有限的数字：{text[:40]}")
+        return None
+    return value
 
 
 def _date(row: dict, field: str, problems: dict) -> dt.date | None:
@@ -65,6 +71,11 @@ def _date(row: dict, field: str, problems: dict) -> dt.date | None:
 def parse_row(row: dict, *, products: dict[int, Product], today: dt.date) -> dict:
     """The row's values, checked; RowError names every bad column."""
     problems: dict[str, list[str]] = {}
+    for column, cell in row.items():
+        if cell and (problem := text.text_problem(cell)) is not None:
+            problems[column] = [problem]
+    if problems:  # nothing else in such a row can be trusted
+        raise RowError(_sentence(problems))
     collateral = (row.get("has_collateral") or "").strip().lower()
     if collateral not in ("true", "false"):
         problems["has_collateral"] = ["应为 true 或 false"]
@@ -99,6 +110,11 @@ def parse_row(row: dict, *, products: dict[int, Product], today: dt.date) -> dic
             problems["approved_amount_cny"] = ["获批的申请须填写批准金额"]
         elif approved is not None and approved <= 0:
             problems["approved_amount_cny"] = ["批准金额应大于 0"]
+        elif approved is not None and product_id in products and approved > products[product_id].max_amount_cny:
+            problems["approved_amount_cny"] = [
+                f"批准金额超过该产品上限 {products[product_id].max_amount_cny:,} 元：{approved:,}"]
+        elif approved is not None and approved > MAX_MONEY_CNY:
+            problems["approved_amount_cny"] = [f"批准金额超出上限 {MAX_MONEY_CNY:,} 元"]
         if rate is None and "rate_pct" not in problems:
             problems["rate_pct"] = ["获批的申请须填写利率"]
         elif rate is not None and not 0 <= rate <= 36:
@@ -110,9 +126,13 @@ def parse_row(row: dict, *, products: dict[int, Product], today: dt.date) -> dic
         elif facts["founded_on"] and decided_on < facts["founded_on"]:
             problems.setdefault("decided_on", []).append("决定日期早于企业成立日期")
     if problems:
-        raise RowError("；".join(f"{FIELD_LABELS.get(f, f)}（{f}）：{'，'.join(m)}" for f, m in problems.items()))
+        raise RowError(_sentence(problems))
     return {"facts": facts, "need": need, "product": products[product_id], "decision": decision,
             "approved_amount_cny": approved, "rate_pct": rate, "decided_on": decided_on}
+
+
+def _sentence(problems: dict[str, list[str]]) -> str:
+    return "；".join(f"{FIELD_LABELS.get(f, f)}（{f}）：{'，'.join(m)}" for f, m in problems.items())
 
 
 def _reader(data: bytes) -> csv.DictReader:

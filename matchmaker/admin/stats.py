@@ -35,7 +35,7 @@ class Period:
 
     @property
     def end_utc(self) -> dt.datetime | None:
-        return _local_midnight(self.end + dt.timedelta(days=1)) if self.end else None
+        return _local_midnight(min(self.end, LATEST_DAY) + dt.timedelta(days=1)) if self.end else None
 
     def holds(self, column) -> sa.ColumnElement[bool]:
         conditions = [column.is_not(None)]
@@ -54,7 +54,13 @@ class Period:
                 "to": self.end.isoformat() if self.end else None}
 
 
+# Days outside these hold no data; a query naming year 1 or 9999 means "from the start" or "until the
+# end", and must not overflow the arithmetic around the calendar's edges.
+EARLIEST_DAY, LATEST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
 def _local_midnight(day: dt.date) -> dt.datetime:
+    day = min(max(day, EARLIEST_DAY), LATEST_DAY)
     return dt.datetime.combine(day, dt.time(), LOCAL).astimezone(dt.timezone.utc)
 
 

@@ -13,7 +13,8 @@ from ..errors import DomainError
 from ..filters import label
 from ..forms import attach_problems
 from ..institution import services as institution_services
-from ..views import change, writes_on_get
+from ..urls import offset_arg
+from ..views import change, confirmation, writes_on_get
 from . import export, outcomes, ranker, stats, trail, unserved, users
 from .forms import ImportForm, InstitutionForm, OfficerForm
 from .targets import plan_targets
@@ -133,7 +134,7 @@ def unserved_demand():
 
 @bp.route("/users")
 def user_list():
-    offset = max(request.args.get("offset", 0, type=int), 0)
+    offset = offset_arg()
     items, total = users.get_all(search=request.args.get("q"), role=request.args.get("role"), limit=PAGE,
                                  offset=offset)
     return render_template("admin/users.html", items=items, total=total, offset=offset, page=PAGE)
@@ -142,6 +143,13 @@ def user_list():
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 def user_active(user_id: int):
     active = request.form.get("active") == "1"
+    if not active:
+        user = users.get(user_id=user_id)
+        page = confirmation(title=_("确认停用账户？"), button=_("确认停用"), back=url_for("admin.user_list"),
+                            sentence=_("停用后，%(email)s 将无法登录，其所有登录会话和 API 令牌立即失效；"
+                                       "之后可随时重新启用。", email=user.email))
+        if page is not None:
+            return page
     change(lambda: users.set_active(actor=current_user(), user_id=user_id, active=active),
            done=_("账户已启用") if active else _("账户已停用，其所有登录会话和令牌已失效"))
     return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/admin/users")
@@ -212,7 +220,7 @@ def ranker_activate():
 @bp.route("/audit")
 def audit_page():
     period, problems = _period_from_args()
-    offset = max(request.args.get("offset", 0, type=int), 0)
+    offset = offset_arg()
     items, total = trail.get_all(period=period, actor_email=request.args.get("actor"),
                                  action=request.args.get("action") or None, limit=PAGE, offset=offset)
     return render_template("admin/audit.html", items=items, total=total, offset=offset, page=PAGE,

@@ -33,13 +33,15 @@ def register(body):
 @bp.arguments(TokenRequestSchema)
 @bp.response(200, TokenSchema)
 @bp.alt_response(401, response="UNAUTHORIZED")
+@bp.alt_response(403, response="FORBIDDEN")
 @bp.alt_response(429, response="TOO_MANY_REQUESTS")
 def token(body):
     """Exchange email and password for a bearer token"""
     user = services.authenticate(email=body["email"], password=body["password"])
-    if two_factor.enabled(user):
+    passed = two_factor.enabled(user)
+    if passed:
         services.check_second_factor(user=user, code=body.get("otp"))
-    secret, issued = services.sign_in(user=user, kind=TokenKind.API)
+    secret, issued = services.sign_in(user=user, kind=TokenKind.API, second_factor=passed)
     db.session.commit()
     return {"token": secret, "expires_at": issued.expires_at, "role": user.role.value}
 

@@ -1,16 +1,22 @@
 """An institution's side of an application: opening it, deciding, disbursing, inviting leads."""
 from __future__ import annotations
 
+import math
+
 import sqlalchemy as sa
 
 from models import (
-    MAX_RATE_PCT, Application, ApplicationStatus, Enterprise, FinancingNeed, NeedStatus, RejectReason, Role, User, db,
-    now_utc,
+    Application, ApplicationStatus, Enterprise, FinancingNeed, LeadInvitation, NeedStatus, RejectReason, Role, User,
+    db, now_utc,
 )
 
-from .. import audit, notifications, scoping
+from .. import audit, notifications, scoping, text
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from . import services
+
+
+def _wan(amount_cny: int) -> str:
+    return f"{amount_cny / 10_000:g}"
 
 
 def _officer(actor: User) -> None:
@@ -35,17 +41,22 @@ def decide(*, actor: User, application_id: int, decision: str, approved_amount_c
            reason: str | None = None) -> Application:
     _officer(actor)
     application = services.get(actor=actor, application_id=application_id)
+    if application.need.status is not NeedStatus.OPEN and application.status is ApplicationStatus.SUBMITTED:
+        raise Conflict("该融资需求已关闭（已获放款或已撤回），不能再审批")
     product = application.product
     problems: dict[str, list[str]] = {}
     if decision == "approve":
+        # An approval stays within the product's published terms: what the firm was shown is what it gets.
         if approved_amount_cny is None or approved_amount_cny <= 0:
             problems["approved_amount_cny"] = ["请填写大于 0 的批准金额"]
-        elif approved_amount_cny > product.max_amount_cny:
-            problems["approved_amount_cny"] = [f"批准金额不能超过该产品上限 {product.max_amount_cny // 10_000} 万元"]
-        if rate_pct is None or not (0 <= rate_pct <= MAX_RATE_PCT):
-            problems["rate_pct"] = [f"年利率应在 0 到 {MAX_RATE_PCT}% 之间"]
-        if term_months is None or not (0 < term_months <= 360):
-            problems["term_months"] = ["期限应在 1 到 360 个月之间"]
+        elif not product.min_amount_cny <= approved_amount_cny <= product.max_amount_cny:
+            problems["approved_amount_cny"] = [
+                f"批准金额应在该产品公布的 {_wan(product.min_amount_cny)} 到 {_wan(product.max_amount_cny)} 万元之间"]
+        if rate_pct is None or not math.isfinite(rate_pct) or not product.rate_min_pct <= rate_pct <= product.rate_max_pct:
+            problems["rate_pct"] = [f"年利率应在该产品公布的 {product.rate_min_pct:g}% 到 {product.rate_max_pct:g}% 之间"]
+        if term_months is None or not product.min_term_months <= term_months <= product.max_term_months:
+            problems["term_months"] = [
+                f"期限应在该产品公布的 {product.min_term_months} 到 {product.max_term_months} 个月之间"]
         if problems:
             raise InvalidInput("审批信息有误", problems)
         values = {"approved_amount_cny": approved_amount_cny, "rate_pct": rate_pct,
@@ -59,9 +70,11 @@ def decide(*, actor: User, application_id: int, decision: str, approved_amount_c
             reason_code = RejectReason.OTHER.value
         if reason_code not in RejectReason.values():
             problems["reason"] = [f"请说明拒绝原因（原因代码可选：{'、'.join(RejectReason.values())}）"]
+        elif reason and (problem := text.free_text_problem(reason, label="拒绝原因", high=text.REASON_MAX)):
+            problems["reason"] = [problem]
         if problems:
             raise InvalidInput("审批信息有误", problems)
-        values = {"reject_reason_code": RejectReason(reason_code), "reject_reason": (reason or "").strip()[:1000],
+        values = {"reject_reason_code": RejectReason(reason_code), "reject_reason": (reason or "").strip(),
                   "decided_at": now_utc()}
         to, note = ApplicationStatus.REJECTED, RejectReason(reason_code).label
     else:
@@ -87,14 +100,34 @@ def disburse(*, actor: User, application_id: int, amount_cny: int) -> Applicatio
     services.transition(application=application, to=ApplicationStatus.DISBURSED, actor=actor,
                         note=f"放款 {amount_cny / 10_000:g} 万元",
                         values={"disbursed_amount_cny": amount_cny, "disbursed_at": now_utc()})
-    db.session.execute(sa.update(FinancingNeed).where(FinancingNeed.id == application.need_id)
-                       .values(status=NeedStatus.CLOSED, updated_at=now_utc()))
+    # A need is funded once: closing it is conditional too, so of two banks disbursing at once one
+    # gets 409; the need's other live applications end, and their banks see why.
+    closed = db.session.execute(
+        sa.update(FinancingNeed).where(FinancingNeed.id == application.need_id, FinancingNeed.status == NeedStatus.OPEN)
+        .values(status=NeedStatus.CLOSED, updated_at=now_utc()).execution_options(synchronize_session=False))
+    if closed.rowcount != 1:
+        raise Conflict("该融资需求已获放款或已撤回，不能再放款")
+    _end_others(application, actor=actor)
     audit.record("application.disbursement", actor_id=actor.id, target_type="application", target_id=application.id,
                  detail={"amount_cny": amount_cny})
     notifications.notify(enterprise_id=application.enterprise_id, kind="application.disbursed",
                          message=f"「{application.product.name}」已放款 {amount_cny / 10_000:g} 万元",
                          link=f"/enterprise/applications/{application.id}")
     return application
+
+
+FUNDED_ELSEWHERE = "该融资需求已由其他机构放款，本申请自动撤回"
+
+
+def _end_others(application: Application, *, actor: User) -> None:
+    others = db.session.scalars(sa.select(Application).where(
+        Application.need_id == application.need_id, Application.id != application.id,
+        Application.status.in_((ApplicationStatus.SUBMITTED, ApplicationStatus.APPROVED)))).all()
+    for other in others:
+        services.transition(application=other, to=ApplicationStatus.WITHDRAWN, actor=actor, note=FUNDED_ELSEWHERE,
+                            values={"withdrawn_at": now_utc()})
+        audit.record("application.withdraw", actor_id=actor.id, target_type="application", target_id=other.id,
+                     detail={"why": "funded_elsewhere", "funded_by": application.id})
 
 
 def invite(*, actor: User, product_id: int, need_id: int) -> None:
@@ -113,11 +146,24 @@ def invite(*, actor: User, product_id: int, need_id: int) -> None:
                                                                Application.product_id == product.id))
     if exists is not None:
         raise Conflict("该企业已申请此产品")
+    # One invitation per (product, need), however often the button is pressed; the unique constraint
+    # settles two officers pressing it at once.
+    try:
+        with db.session.begin_nested():
+            db.session.add(LeadInvitation(product_id=product.id, need_id=need_id, invited_by_id=actor.id))
+    except sa.exc.IntegrityError:
+        raise Conflict("已邀请过该企业申请此产品") from None
     notifications.notify(enterprise_id=row.enterprise_id, kind="invitation",
                          message=f"{product.institution.name} 邀请您申请「{product.name}」",
                          link=f"/enterprise/needs/{need_id}")
     audit.record("lead.invite", actor_id=actor.id, target_type="need", target_id=need_id,
                  detail={"product_id": product.id})
+
+
+def invited_needs(*, actor: User, product_id: int) -> set[int]:
+    """The needs already invited to apply to this product (the leads page shows them as sent)."""
+    _officer(actor)
+    return set(db.session.scalars(sa.select(LeadInvitation.need_id).where(LeadInvitation.product_id == product_id)))
 
 
 def inbox(*, actor: User, order: str = "waiting", status: str | None = "submitted", limit: int = 50):

@@ -37,7 +37,7 @@ def create(*, actor: User, need_id: int, product_id: int) -> Application:
     if actor.role is not Role.ENTERPRISE:
         raise Forbidden("只有企业可以提交融资申请")
     need = scoping.get_or_404(scoping.needs(actor), FinancingNeed, need_id, "融资需求不存在")
-    product = db.session.get(Product, product_id)
+    product = db.session.get(Product, product_id) if scoping.is_row_id(product_id) else None
     if product is None:
         raise InvalidInput("产品不存在", {"product_id": ["产品不存在"]})
     if product.status is not ProductStatus.ACTIVE:

@@ -35,10 +35,10 @@ def current_user() -> User | None:
     return g.get("user")
 
 
-def start_web_session(user: User) -> None:
+def start_web_session(user: User, *, second_factor: bool = False) -> None:
     from .services import sign_in
 
-    secret, _ = sign_in(user=user, kind=TokenKind.WEB)
+    secret, _ = sign_in(user=user, kind=TokenKind.WEB, second_factor=second_factor)
     lang = session.get("lang")
     session.clear()  # a fresh session at sign-in, so nothing planted before it survives
     session[SESSION_KEY] = secret
@@ -105,21 +105,22 @@ def api_roles(*roles: Role):
 
 
 # What an account that must still turn on two-factor sign-in may reach: the setup page and the way out.
-SETUP_ENDPOINTS = frozenset({"auth.two_factor_setup", "auth.logout", "static", "public.switch_language",
-                             "public.healthz"})
+SETUP_ENDPOINTS = frozenset({"auth.two_factor_setup", "auth.logout", "api_auth.logout", "static",
+                             "public.switch_language", "public.healthz"})
 
 
 def require_second_factor():
-    """Where configuration requires it (production: officers and administrators), an account without
-    two-factor sign-in can do nothing but turn it on."""
+    """A sign-in made without the second factor, where one is required (production: officers and
+    administrators) or the account has one, reaches nothing but the setup page and the way out, for
+    as long as it lives: it is the sign-in that counts, not what the account does later."""
     from flask import current_app
 
     from . import two_factor
 
     user = current_user()
-    if user is None or user.role.value not in current_app.config["TWO_FACTOR_REQUIRED_ROLES"]:
+    if user is None or g.auth_token.second_factor or request.endpoint in SETUP_ENDPOINTS:
         return None
-    if two_factor.enabled(user) or request.endpoint in SETUP_ENDPOINTS:
+    if user.role.value not in current_app.config["TWO_FACTOR_REQUIRED_ROLES"] and not two_factor.enabled(user):
         return None
     if request.path.startswith("/api/"):
         raise Forbidden("该账户须先在网页上开启两步验证")

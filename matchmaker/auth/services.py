@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+import idna
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -15,16 +17,28 @@ from models import (
 
 from .. import audit
 from ..enterprise import services as enterprise_services
-from ..errors import Conflict, InvalidInput, TooManyRequests, Unauthorized
+from ..errors import Conflict, Forbidden, InvalidInput, TooManyRequests, Unauthorized
 from . import passwords, sessions, two_factor
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
 BAD_CREDENTIALS = "邮箱或密码错误"
+ACCOUNT_DISABLED = "该账户已停用，如有疑问请联系平台管理员"
 
 
 def normalize_email(email: str) -> str:
-    return (email or "").strip().lower()
+    """One spelling per mailbox (the contract): Unicode NFC, the local part lower-cased, the domain
+    in lower-case ASCII through IDNA (UTS 46, which also maps full-width dots), so ``U@BÜCHER.example``,
+    ``u@xn--bcher-kva.example`` and ``u@bücher．example`` are one address."""
+    text = unicodedata.normalize("NFC", (email or "").strip())
+    local, at, domain = text.rpartition("@")
+    if not at:
+        return text.lower()
+    try:
+        domain = idna.encode(domain, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
+        pass  # not a valid domain: check_email says so
+    return f"{local.lower()}@{domain.lower()}"
 
 
 def check_email(email: str) -> str | None:
@@ -129,12 +143,18 @@ def authenticate(*, email: str, password: str) -> User:
     email = normalize_email(email)
     _refuse_while_locked(email)
     user = db.session.scalar(sa.select(User).where(User.email == email))
+    # The same password work whether the account exists, is disabled or not: the answer's speed
+    # must tell nothing. A disabled account is named only to whoever knows its password.
     if user is None:
         verify_dummy_password(password or "")
-    if user is None or not user.is_active or not user.check_password(password or ""):
+    if user is None or not user.check_password(password or ""):
         _count_failure(email[:254], "auth.login_failed", actor_id=user.id if user else None,
                        detail={"email": email[:254]})
         raise Unauthorized(BAD_CREDENTIALS)
+    if not user.is_active:
+        audit.record("auth.login_disabled", actor_id=user.id, target_type="user", target_id=user.id)
+        db.session.commit()
+        raise Forbidden(ACCOUNT_DISABLED)
     user.last_login_at = now_utc()
     audit.record("auth.login", actor_id=user.id, target_type="user", target_id=user.id)
     return user
@@ -150,8 +170,32 @@ def check_second_factor(*, user: User, code: str | None) -> None:
     raise Unauthorized("动态验证码不正确或已用过", {"otp": ["请输入验证器应用上的 6 位动态码，或一个未用过的恢复码"]})
 
 
-def sign_in(*, user: User, kind: TokenKind) -> tuple[str, AuthToken]:
-    return sessions.issue(user=user, kind=kind)
+def sign_in(*, user: User, kind: TokenKind, second_factor: bool = False) -> tuple[str, AuthToken]:
+    """A new sign-in; ``second_factor`` says the person also passed the one-time code."""
+    return sessions.issue(user=user, kind=kind, second_factor=second_factor)
+
+
+def enable_two_factor(*, user: User, token: AuthToken, code: str) -> list[str]:
+    """Turn on two-factor sign-in with the secret this session was shown; → the recovery codes.
+
+    Every other sign-in of the account ends: one taken with the password alone (perhaps by whoever
+    stole it) must not become a full sign-in now. This one passed the code, so it becomes one."""
+    if not token.totp_setup_secret:
+        raise InvalidInput("请重新扫描二维码", {"code": ["设置已过期，请刷新页面重新扫描二维码"]})
+    codes = two_factor.confirm(user=user, secret=token.totp_setup_secret, code=code)
+    token.totp_setup_secret = None
+    token.second_factor = True
+    ended = sessions.revoke_all(user=user, keep=token)
+    audit.record("auth.sessions_ended", actor_id=user.id, target_type="user", target_id=user.id,
+                 detail={"ended": ended, "why": "two_factor_enable"})
+    return codes
+
+
+def two_factor_setup_secret(*, token: AuthToken) -> str:
+    """The secret this session offers for enrolment, kept with the session in the database."""
+    if not token.totp_setup_secret:
+        token.totp_setup_secret = two_factor.new_secret()
+    return token.totp_setup_secret
 
 
 def sign_out(*, token: AuthToken) -> None:
@@ -179,7 +223,7 @@ def create_or_reset_admin(*, email: str, password: str) -> tuple[User, bool]:
     user.is_active = True
     db.session.flush()
     if not created:
-        sessions.revoke_all(user=user)
+        sessions.revoke_all(user=user)  # a password change ends every sign-in made with the old one
     audit.record("user.admin_password" if not created else "user.admin_create",
                  target_type="user", target_id=user.id)
     return user, created

@@ -26,10 +26,10 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue(*, user: User, kind: TokenKind) -> tuple[str, AuthToken]:
+def issue(*, user: User, kind: TokenKind, second_factor: bool = False) -> tuple[str, AuthToken]:
     ttl = current_app.config["API_TOKEN_TTL" if kind is TokenKind.API else "WEB_SESSION_TTL"]
     secret = secrets.token_urlsafe(32)
-    token = AuthToken(token_hash=_digest(secret), kind=kind, user=user,
+    token = AuthToken(token_hash=_digest(secret), kind=kind, user=user, second_factor=second_factor,
                       expires_at=now_utc() + ttl, ip=client_ip())
     db.session.add(token)
     db.session.flush()
@@ -88,13 +88,12 @@ def revoke(token: AuthToken) -> None:
     token.revoked_at = now_utc()
 
 
-def revoke_all(*, user: User) -> int:
-    result = db.session.execute(
-        sa.update(AuthToken)
-        .where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
-        .values(revoked_at=now_utc())
-    )
-    return result.rowcount
+def revoke_all(*, user: User, keep: AuthToken | None = None) -> int:
+    """End every sign-in of ``user`` (but ``keep``, the one making the change); → how many ended."""
+    query = sa.update(AuthToken).where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
+    if keep is not None:
+        query = query.where(AuthToken.id != keep.id)
+    return db.session.execute(query.values(revoked_at=now_utc()), execution_options={"synchronize_session": False}).rowcount
 
 
 def expires_in(token: AuthToken) -> dt.timedelta:

@@ -49,6 +49,8 @@ def _digest(code: str) -> str:
 
 
 def _matching_step(secret: str, code: str, now: float) -> int | None:
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
+        return None  # compare_digest takes ASCII only, and nothing else can be a code
     totp = pyotp.TOTP(secret)
     step = int(now // totp.interval)
     for candidate in (step - 1, step, step + 1):

@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 
 from models import Role, User, db
 
-from ..errors import DomainError, InvalidInput, TooManyRequests, Unauthorized
+from ..errors import DomainError, Forbidden, InvalidInput, TooManyRequests, Unauthorized
 from ..forms import attach_problems
 from ..urls import safe_next
+from ..views import writes_on_get
 from . import limits, services, two_factor
 from .current import current_user, login_required, start_web_session
 from .forms import CodeForm, LoginForm, RegisterForm
@@ -32,7 +33,7 @@ def login():
     if form.validate_on_submit():
         try:
             user = services.authenticate(email=form.email.data, password=form.password.data)
-        except (Unauthorized, TooManyRequests) as error:
+        except (Unauthorized, TooManyRequests, Forbidden) as error:
             form.form_errors.append(error.message)
             status = error.status
         else:
@@ -71,7 +72,8 @@ def second_factor():
             status = error.status
         else:
             next_url = safe_next(pending.get("next"), url_for("auth.account"))
-            start_web_session(user)  # a fresh session: the pending step is gone with the old one
+            # A fresh session: the pending step is gone with the old one.
+            start_web_session(user, second_factor=True)
             db.session.commit()
             return redirect(next_url)
     elif request.method == "POST":
@@ -81,26 +83,27 @@ def second_factor():
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])
 @login_required
+@writes_on_get  # the secret offered is kept with the session, server-side
 def two_factor_setup():
     """Turn on two-factor sign-in: scan the code, confirm with a one-time code, keep the recovery codes."""
     user = current_user()
     if two_factor.enabled(user):
         return render_template("auth/two_factor.html", user=user, left=len(user.recovery_codes or []))
-    secret = session.setdefault("totp_setup_secret", two_factor.new_secret())
     form = CodeForm()
     status = 200
     if form.validate_on_submit():
         try:
-            codes = two_factor.confirm(user=user, secret=secret, code=form.code.data)
+            codes = services.enable_two_factor(user=user, token=g.auth_token, code=form.code.data)
         except DomainError as error:
             attach_problems(form, error.fields)
             status = error.status
         else:
             db.session.commit()
-            session.pop("totp_setup_secret", None)
             return render_template("auth/two_factor.html", user=user, recovery_codes=codes)
     elif request.method == "POST":
         status = 422
+    secret = services.two_factor_setup_secret(token=g.auth_token)
+    db.session.commit()
     uri = two_factor.provisioning_uri(user, secret)
     return render_template("auth/two_factor.html", user=user, form=form, secret=secret,
                            qr=two_factor.qr_svg_data_uri(uri)), status

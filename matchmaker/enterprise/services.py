@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,6 +10,7 @@ import sqlalchemy as sa
 
 from models import Certification, CreditRating, Enterprise, Industry, db, uscc
 
+from .. import text
 from ..errors import Conflict, InvalidInput
 
 FACT_FIELDS = (
@@ -18,7 +20,7 @@ FACT_FIELDS = (
 EDITABLE_FIELDS = tuple(f for f in FACT_FIELDS if f != "uscc") + ("share_in_leads",)
 # Figures beyond these are typing errors in this market (the largest SMEs stay far below).
 MAX_EMPLOYEES = 1_000_000
-MAX_REVENUE_CNY = 10**13
+MAX_REVENUE_CNY = 10**10  # the contract's ceiling for any money field (100 亿元)
 MAX_IP_COUNT = 100_000
 EARLIEST_FOUNDING = dt.date(1949, 10, 1)
 
@@ -37,8 +39,8 @@ def check_facts(facts: Mapping[str, Any], *, required: tuple[str, ...] = FACT_FI
             add(field, "此项为必填项")
     # Only what was given is checked further: a missing value has its one message already.
     facts = {k: v for k, v in facts.items() if v is not None and v != ""}
-    if (name := facts.get("name")) is not None and not (2 <= len(str(name).strip()) <= 120):
-        add("name", "企业名称应为 2 到 120 个字符")
+    if (name := facts.get("name")) is not None and (problem := text.name_problem(name, label="企业名称")):
+        add("name", problem)
     if (code := facts.get("uscc")) is not None:
         if (problem := uscc.problem(uscc.normalize(str(code)))) is not None:
             add("uscc", problem)
@@ -61,8 +63,9 @@ def check_facts(facts: Mapping[str, Any], *, required: tuple[str, ...] = FACT_FI
             add("certifications", f"未知的资质代码：{'、'.join(map(str, unknown))}")
     if (rating := facts.get("credit_rating")) is not None and rating not in CreditRating.values():
         add("credit_rating", f"未知的信用评级：{rating}")
-    if (district := facts.get("district")) is not None and not (1 <= len(str(district).strip()) <= 40):
-        add("district", "所在区县应为 1 到 40 个字符")
+    if (district := facts.get("district")) is not None \
+            and (problem := text.name_problem(district, label="所在区县", low=1, high=40)):
+        add("district", problem)
     return problems
 
 
@@ -72,6 +75,8 @@ def _check_range(facts, field, low, high, label, add) -> None:
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         add(field, f"{label}应为数字")
+    elif not math.isfinite(value):
+        add(field, f"{label}应为有限的数字")
     elif value < low:
         add(field, f"{label}不能为负数")
     elif value > high:
@@ -125,7 +130,8 @@ def update(*, actor, values: Mapping[str, Any]) -> Enterprise:
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput("包含不能修改的字段", {field: ["不能修改此字段"] for field in sorted(unknown)})
-    problems = check_facts(values, required=())
+    # A field sent empty is a field cleared, and every fact is required.
+    problems = check_facts(values, required=tuple(field for field in values if field in FACT_FIELDS))
     if problems:
         raise InvalidInput("企业信息有误", problems)
     enterprise = actor.enterprise

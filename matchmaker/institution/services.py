@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from models import Institution, InstitutionKind, Role, User, db
 
-from .. import audit
+from .. import audit, text
 from ..auth import services as auth_services
 from ..errors import Conflict, InvalidInput, NotFound
 
@@ -16,8 +16,8 @@ def create_with_officer(*, name: str, kind: str, officer_email: str, officer_pas
     name = (name or "").strip()
     email = auth_services.normalize_email(officer_email)
     problems: dict[str, list[str]] = {}
-    if not 2 <= len(name) <= 120:
-        problems["name"] = ["机构名称应为 2 到 120 个字符"]
+    if (problem := text.name_problem(name, label="机构名称")) is not None:
+        problems["name"] = [problem]
     if kind not in InstitutionKind.values():
         problems["kind"] = [f"未知的机构类型：{kind}（可选：{'、'.join(InstitutionKind.values())}）"]
     if not 1 <= service_target_days <= 60:

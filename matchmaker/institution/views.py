@@ -155,7 +155,8 @@ def leads(product_id: int):
     product = product_services.get(actor=current_user(), product_id=product_id)
     result = matching_services.needs_for_product(product_id=product.id, limit=30)
     return render_template("institution/leads.html", product=product, items=result["items"],
-                           model_version=result["model_version"])
+                           model_version=result["model_version"],
+                           invited=decisions.invited_needs(actor=current_user(), product_id=product.id))
 
 
 @bp.route("/products/<int:product_id>/leads/<int:need_id>/invite", methods=["POST"])

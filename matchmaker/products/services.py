@@ -12,14 +12,16 @@ from models import (
     MAX_RATE_PCT, Certification, CreditRating, Industry, Product, ProductKind, ProductStatus, Role, User, db,
 )
 
-from .. import audit, scoping
-from ..errors import Forbidden, InvalidInput
+from .. import audit, scoping, text
+from ..errors import Conflict, Forbidden, InvalidInput
 
 TERMS = ("name", "kind", "min_amount_cny", "max_amount_cny", "min_term_months", "max_term_months", "rate_min_pct",
          "rate_max_pct", "description")
 RULES = ("industries", "min_years", "min_annual_revenue_cny", "min_ip_count", "required_certifications",
          "min_credit_rating", "collateral_required")
-MAX_AMOUNT_CNY = 10**10
+MAX_AMOUNT_CNY = 10**10  # the contract's ceiling for any money field
+MAX_MIN_YEARS = 100
+MAX_IP_COUNT = 100_000
 
 
 def check(values: Mapping[str, Any], *, current: Product | None = None) -> dict[str, list[str]]:
@@ -39,8 +41,12 @@ def check(values: Mapping[str, Any], *, current: Product | None = None) -> dict[
                       "rate_min_pct", "rate_max_pct"):
             if values.get(field) is None:
                 add(field, "此项为必填项")
-    if "name" in values and values["name"] is not None and not 2 <= len(values["name"].strip()) <= 120:
-        add("name", "产品名称应为 2 到 120 个字符")
+    if "name" in values and values["name"] is not None \
+            and (problem := text.name_problem(values["name"], label="产品名称")) is not None:
+        add("name", problem)
+    if values.get("description") is not None and (problem := text.free_text_problem(
+            values["description"], label="产品介绍", high=text.DESCRIPTION_MAX)) is not None:
+        add("description", problem)
     if values.get("kind") is not None and values["kind"] not in ProductKind.values():
         add("kind", f"未知的产品类型：{values['kind']}")
     for field, label in (("min_amount_cny", "最低金额"), ("max_amount_cny", "最高金额")):
@@ -72,10 +78,15 @@ def check(values: Mapping[str, Any], *, current: Product | None = None) -> dict[
             add("required_certifications", f"未知的资质代码：{'、'.join(map(str, unknown))}")
     if values.get("min_credit_rating") is not None and values["min_credit_rating"] not in CreditRating.values():
         add("min_credit_rating", f"未知的信用评级：{values['min_credit_rating']}")
-    for field, label in (("min_years", "经营年限要求"), ("min_annual_revenue_cny", "营业收入要求"),
-                         ("min_ip_count", "知识产权数量要求")):
-        if values.get(field) is not None and values[field] < 0:
+    for field, label, high in (("min_years", "经营年限要求", MAX_MIN_YEARS),
+                               ("min_annual_revenue_cny", "营业收入要求", MAX_AMOUNT_CNY),
+                               ("min_ip_count", "知识产权数量要求", MAX_IP_COUNT)):
+        if values.get(field) is None:
+            continue
+        if values[field] < 0:
             add(field, f"{label}不能为负数")
+        elif values[field] > high:
+            add(field, f"{label}超出合理范围（最大 {high:,}）")
     if values.get("status") is not None and values["status"] not in ProductStatus.values():
         add("status", f"未知的状态：{values['status']}（可选：active、paused、retired）")
     return problems
@@ -127,6 +138,8 @@ def update(*, actor: User, product_id: int, values: Mapping[str, Any]) -> Produc
     problems = check(values, current=product)
     if problems:
         raise InvalidInput("产品信息有误，请检查标出的字段", problems)
+    if product.status is ProductStatus.RETIRED and values.get("status", "retired") != "retired":
+        raise Conflict("产品已下架（retired），不能再上架或暂停；请发布新产品", {"status": ["已下架的产品不能再改变状态"]})
     _apply(product, {k: v for k, v in values.items() if k in TERMS + RULES + ("status",)})
     db.session.flush()
     audit.record("product.update", actor_id=actor.id, target_type="product", target_id=product.id,
@@ -137,6 +150,8 @@ def update(*, actor: User, product_id: int, values: Mapping[str, Any]) -> Produc
 def catalogue(*, kind: str | None = None, institution_id: int | None = None, amount_cny: int | None = None,
               limit: int = 20, offset: int = 0):
     """The public catalogue: active products only."""
+    if kind and kind not in ProductKind.values():
+        raise InvalidInput("未知的产品类型", {"kind": [f"未知的产品类型：{kind}"]})
     query = sa.select(Product).where(Product.status == ProductStatus.ACTIVE)
     if kind:
         query = query.where(Product.kind == ProductKind(kind))
