@@ -23,7 +23,7 @@ POLICY = {
     "auth.register": ANYONE, "api_auth.register": ANYONE, "api_auth.token": ANYONE,
     "api_institution.catalogue": ANYONE, "api-docs.openapi_json": ANYONE,
     "auth.logout": ANYONE,  # signing out when not signed in just goes home
-    "auth.account": SIGNED_IN, "auth.two_factor_setup": SIGNED_IN, "auth.second_factor": ANYONE, "api_auth.logout": SIGNED_IN, "api_auth.me": SIGNED_IN,
+    "auth.account": SIGNED_IN, "auth.two_factor_setup": SIGNED_IN, "auth.password_change": SIGNED_IN, "auth.second_factor": ANYONE, "api_auth.logout": SIGNED_IN, "api_auth.me": SIGNED_IN,
     "api_enterprise.get_enterprise": {E}, "api_enterprise.patch_enterprise": {E},
     "api_enterprise.create_need": {E}, "api_enterprise.list_needs": {E, A}, "api_enterprise.get_need": {E, A},
     "api_enterprise.need_matches": {E, A}, "api_enterprise.withdraw_need": {E},

@@ -150,3 +150,26 @@ def test_a_disabled_account_costs_the_same_password_work(app, make_user, monkeyp
         calls.clear()
         app.test_client().post("/api/v1/auth/token", json={"email": email, "password": "wrong-password-1"})
         assert len(calls) == 1, email
+
+
+def test_a_password_change_ends_every_other_sign_in(app, make_user):
+    firm = make_user("enterprise")
+    other_page, me = app.test_client(), app.test_client()
+    sign_in(other_page, firm)
+    token = app.test_client().post("/api/v1/auth/token", json={"email": firm.email, "password": firm.password}).json
+    sign_in(me, firm)
+    page = me.get("/account/password").get_data(as_text=True)
+    wrong = me.post("/account/password", data={"current": "not-my-password", "password": "a-new-long-secret-9",
+                                               "password_confirm": "a-new-long-secret-9", "csrf_token": csrf_token(page)})
+    assert wrong.status_code == 422 and "当前密码不正确" in wrong.get_data(as_text=True)
+    assert other_page.get("/account").status_code == 200  # nothing ended yet
+    done = me.post("/account/password", data={"current": firm.password, "password": "a-new-long-secret-9",
+                                              "password_confirm": "a-new-long-secret-9", "csrf_token": csrf_token(page)})
+    assert done.status_code == 302
+    assert me.get("/account").status_code == 200  # the session that changed it goes on
+    assert other_page.get("/account").status_code == 302
+    assert_error(app.test_client().get("/api/v1/me", headers=bearer(token["token"])), 401)
+    assert_error(app.test_client().post("/api/v1/auth/token", json={"email": firm.email, "password": firm.password}),
+                 401)
+    assert app.test_client().post("/api/v1/auth/token", json={"email": firm.email,
+                                                              "password": "a-new-long-secret-9"}).status_code == 200

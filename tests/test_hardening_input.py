@@ -14,8 +14,9 @@ TOKEN = "/api/v1/auth/token"
 
 
 def test_a_million_unknown_keys_get_one_short_answer_quickly(client):
-    body = json.dumps({f"k{i}": i for i in range(1_200_000)}).encode()
-    assert len(body) > 14 * 1024 * 1024
+    # As found: 1.2 million unknown keys in about 14 MiB, under the 16 MiB upload limit.
+    body = ("{" + ",".join(f'"k{i}":1' for i in range(1_200_000)) + "}").encode()
+    assert 13 * 1024 * 1024 < len(body) < 16 * 1024 * 1024
     started = time.perf_counter()
     response = client.post(TOKEN, data=body, content_type="application/json")
     assert time.perf_counter() - started < 2

@@ -21,6 +21,15 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("密码"), [required(_l("请填写密码"))])
 
 
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("当前密码"), [required(_l("请填写当前密码"))])
+    password = PasswordField(_l("新密码（至少 10 个字符）"), [required(_l("请填写新密码"))])
+    password_confirm = PasswordField(
+        _l("确认新密码"),
+        [required(_l("请再次输入新密码")), validators.EqualTo("password", _l("两次输入的密码不一致"))],
+    )
+
+
 class CodeForm(FlaskForm):
     code = StringField(_l("动态验证码或恢复码"), [required(_l("请填写验证码"))])
 

@@ -191,6 +191,24 @@ def enable_two_factor(*, user: User, token: AuthToken, code: str) -> list[str]:
     return codes
 
 
+def change_password(*, user: User, token: AuthToken, current: str, new: str) -> int:
+    """A new password, given the current one; every other sign-in of the account ends (made with the
+    old password, perhaps by whoever learnt it). → how many sign-ins ended."""
+    if not user.check_password(current or ""):
+        _count_failure(user.email, "auth.password_change_failed", actor_id=user.id, target_type="user",
+                       target_id=user.id)
+        raise InvalidInput("当前密码不正确", {"current": ["当前密码不正确"]})
+    if (problem := check_password(new)) is not None:
+        raise InvalidInput("新密码不符合要求", {"password": [problem]})
+    if user.check_password(new):
+        raise InvalidInput("新密码不能与当前密码相同", {"password": ["新密码不能与当前密码相同"]})
+    user.set_password(new)
+    ended = sessions.revoke_all(user=user, keep=token)
+    audit.record("auth.password_change", actor_id=user.id, target_type="user", target_id=user.id,
+                 detail={"sessions_ended": ended})
+    return ended
+
+
 def two_factor_setup_secret(*, token: AuthToken) -> str:
     """The secret this session offers for enrolment, kept with the session in the database."""
     if not token.totp_setup_secret:

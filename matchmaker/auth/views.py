@@ -14,7 +14,7 @@ from ..urls import safe_next
 from ..views import writes_on_get
 from . import limits, services, two_factor
 from .current import current_user, login_required, start_web_session
-from .forms import CodeForm, LoginForm, RegisterForm
+from .forms import CodeForm, LoginForm, PasswordChangeForm, RegisterForm
 
 bp = Blueprint("auth", __name__)
 
@@ -107,6 +107,27 @@ def two_factor_setup():
     uri = two_factor.provisioning_uri(user, secret)
     return render_template("auth/two_factor.html", user=user, form=form, secret=secret,
                            qr=two_factor.qr_svg_data_uri(uri)), status
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password_change():
+    form = PasswordChangeForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            ended = services.change_password(user=current_user(), token=g.auth_token, current=form.current.data,
+                                             new=form.password.data)
+        except DomainError as error:
+            attach_problems(form, error.fields)
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("密码已修改，其他 %(n)s 个登录会话和令牌已失效", n=ended), "success")
+            return redirect(url_for("auth.account"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/password.html", form=form), status
 
 
 @bp.route("/auth/logout", methods=["POST"])
