@@ -276,3 +276,112 @@ def test_admin_dashboard_charts_csv_and_training(browser, live_server, full_mark
     assert page.locator("#rejected-rows td").first.inner_text() == "2"
     assert errors == []
     page.close()
+
+
+def _fits(page) -> bool:
+    """Nothing wider than the screen: a phone never scrolls sideways."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def _sign_in(browser, live_server, login, viewport):
+    page = browser.new_page(locale="zh-CN", viewport=viewport)
+    page.goto(live_server + "/auth/login")
+    page.fill("#email", login[0])
+    page.fill("#password", login[1])
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r".*/(account|admin/)$"))
+    return page
+
+
+PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_destructive_actions_ask_first_and_the_account_pages_fit(browser, live_server, seeded, app, viewport,
+                                                                  tmp_path):
+    """A firm withdraws a need through its confirmation page (cancel first, then confirm), marks its messages
+    read and meets the password page's checks; an officer's invitation turns into 已邀请; the administrator's
+    停用 asks first. Screenshots of each page go to WALK_SCREENSHOTS (or a temporary folder)."""
+    shots = os.environ.get("WALK_SCREENSHOTS") or str(tmp_path)
+    os.makedirs(shots, exist_ok=True)
+    size = "phone" if viewport is PHONE else "desktop"
+    api = app.test_client()
+
+    def bearer(login):
+        token = api.post("/api/v1/auth/token", json={"email": login[0], "password": login[1]}).json["token"]
+        return {"Authorization": f"Bearer {token}"}
+
+    owner, bank = bearer(seeded["enterprise"]), bearer(seeded["institution"])
+    product = api.post("/api/v1/products", headers=bank, json={
+        "name": "科创快贷", "kind": "credit_loan", "min_amount_cny": 100_000, "max_amount_cny": 9_000_000,
+        "min_term_months": 3, "max_term_months": 36, "rate_min_pct": 3.5, "rate_max_pct": 6.0}).json
+    need = api.post("/api/v1/needs", json={"amount_cny": 3_000_000, "term_months": 12}, headers=owner).json
+    application = api.post("/api/v1/applications", json={"need_id": need["id"], "product_id": product["id"]},
+                           headers=owner).json
+    api.post(f"/api/v1/applications/{application['id']}/decision", headers=bank,
+             json={"decision": "reject", "reason": "quota_full"})
+    second = api.post("/api/v1/needs", json={"amount_cny": 2_000_000, "term_months": 12}, headers=owner).json
+    api.post("/api/v1/applications", json={"need_id": second["id"], "product_id": product["id"]}, headers=owner)
+
+    page = _sign_in(browser, live_server, seeded["enterprise"], viewport)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server}/enterprise/needs/{second['id']}")
+    page.get_by_role("button", name="撤回需求").click()
+    confirm = page.get_by_test_id("confirm")
+    assert "1 个进行中的申请将一并撤回" in confirm.inner_text() and _fits(page)
+    page.screenshot(path=os.path.join(shots, f"confirm-withdraw-{size}.png"))
+    page.get_by_role("link", name="取消，返回").click()
+    page.wait_for_url(f"{live_server}/enterprise/needs/{second['id']}")
+    assert page.get_by_role("button", name="撤回需求").is_visible()  # still open
+    page.get_by_role("button", name="撤回需求").click()
+    with page.expect_navigation(url=f"{live_server}/enterprise/needs"):
+        page.get_by_role("button", name="确认撤回需求").click()
+    assert api.get(f"/api/v1/needs/{second['id']}", headers=owner).json["status"] == "withdrawn"
+
+    page.goto(f"{live_server}/enterprise/notifications")
+    assert page.locator(".list-group-item.fw-bold").count() >= 1 and _fits(page)
+    page.screenshot(path=os.path.join(shots, f"notifications-{size}.png"))
+    page.get_by_role("button", name="全部标为已读").click()
+    page.wait_for_url(f"{live_server}/enterprise/notifications")
+    assert page.locator(".list-group-item.fw-bold").count() == 0
+    assert page.get_by_role("button", name="全部标为已读").count() == 0
+
+    page.goto(f"{live_server}/account/password")
+
+    def change(current, new, again):
+        page.fill("#current", current)
+        page.fill("#password", new)
+        page.fill("#password_confirm", again)
+        with page.expect_navigation():
+            page.click("main button[type=submit]")
+        return " ".join(t for t in page.locator(".invalid-feedback").all_inner_texts() if t.strip())
+
+    assert change(seeded["enterprise"][1], "新的密码-2026-secure", "另一个密码-2026-secure") == "两次输入的密码不一致"
+    assert change("not-my-password", "新的密码-2026-secure", "新的密码-2026-secure") == "当前密码不正确"
+    assert page.input_value("#password") == "" and page.input_value("#current") == ""  # secrets never echoed
+    assert _fits(page)
+    page.screenshot(path=os.path.join(shots, f"password-{size}.png"), full_page=True)
+    assert errors == []
+    page.close()
+
+    officer = _sign_in(browser, live_server, seeded["institution"], viewport)
+    officer.goto(f"{live_server}/institution/products/{product['id']}/leads")
+    leads = officer.get_by_test_id("lead")
+    assert leads.count() > 0
+    before = officer.get_by_test_id("invited").count()
+    with officer.expect_navigation():
+        leads.get_by_role("button", name="邀请申请").first.click()
+    officer.goto(f"{live_server}/institution/products/{product['id']}/leads")
+    assert officer.get_by_test_id("invited").count() == before + 1 and _fits(officer)
+    officer.screenshot(path=os.path.join(shots, f"leads-{size}.png"))
+    officer.close()
+
+    admin = _sign_in(browser, live_server, seeded["admin"], viewport)
+    admin.goto(f"{live_server}/admin/users?q={seeded['enterprise'][0]}")
+    admin.get_by_role("button", name="停用").first.click()
+    assert "停用" in admin.get_by_test_id("confirm").inner_text() and _fits(admin)
+    admin.screenshot(path=os.path.join(shots, f"confirm-disable-{size}.png"))
+    admin.get_by_role("link", name="取消，返回").click()
+    assert api.get("/api/v1/enterprise", headers=owner).status_code == 200  # cancelled: still active
+    admin.close()

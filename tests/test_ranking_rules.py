@@ -51,6 +51,78 @@ def test_boundaries_are_inclusive():
     assert failed == []
 
 
+def test_the_lower_edges_are_inclusive_too():
+    failed, _ = only_failure(need_row(amount_cny=100_000, term_months=6, annual_revenue_cny=3_000_000, years=2.0,
+                                      credit_rating="BBB", certifications=["tech_sme"]),
+                             product_row(min_amount_cny=100_000, min_term_months=6, min_annual_revenue_cny=3_000_000,
+                                         min_years=2, min_credit_rating="BBB", required_certifications=["tech_sme"]))
+    assert failed == []
+
+
+@pytest.mark.parametrize("need, product, rule", [
+    ({"amount_cny": 99_999}, {"min_amount_cny": 100_000}, "amount_low"),
+    ({"amount_cny": 5_000_001}, {"max_amount_cny": 5_000_000}, "amount_high"),
+    ({"term_months": 5}, {"min_term_months": 6}, "term"),
+    ({"term_months": 37}, {"max_term_months": 36}, "term"),
+    ({"max_rate_pct": 3.64}, {"rate_min_pct": 3.65}, "rate"),
+    ({"years": 1.9}, {"min_years": 2}, "years"),
+    ({"annual_revenue_cny": 2_999_999}, {"min_annual_revenue_cny": 3_000_000}, "revenue"),
+    ({"ip_count": 2}, {"min_ip_count": 3}, "ip"),
+    ({"credit_rating": "BB"}, {"min_credit_rating": "BBB"}, "rating"),
+    ({"certifications": []}, {"required_certifications": ["tech_sme"]}, "certifications"),
+])
+def test_one_step_past_each_edge_fails(need, product, rule):
+    failed, _ = only_failure(need_row(**need), product_row(**product))
+    assert failed == [rule]
+
+
+@pytest.mark.parametrize("need, product", [
+    ({"collateral_offered": True}, {"collateral_required": True}),
+    ({"collateral_offered": False}, {"collateral_required": False}),
+    ({"preferred_kinds": ["credit_loan", "ip_pledge"]}, {"kind": "ip_pledge"}),
+    ({"industry": "life_health"}, {"industries": ["life_health", "next_gen_it"]}),
+    ({"certifications": ["tech_sme", "high_tech_enterprise"]}, {"required_certifications": ["high_tech_enterprise"]}),
+])
+def test_what_a_product_asks_for_and_gets_is_no_failure(need, product):
+    assert only_failure(need_row(**need), product_row(**product)) == ([], [])
+
+
+def test_every_missing_certification_is_named_in_order():
+    _, reasons = only_failure(need_row(certifications=[]),
+                              product_row(required_certifications=["tech_sme", "high_tech_enterprise"]))
+    assert reasons == ["缺少该产品要求的资质：高新技术企业、科技型中小企业"]
+
+
+def test_the_industry_sentence_names_only_known_industries():
+    _, reasons = only_failure(need_row(industry="life_health"),
+                              product_row(industries=["next_gen_it", "no_such_industry", "green_smart_manufacturing"]))
+    assert reasons == ["该产品仅面向新一代信息技术、绿色低碳及智能制造行业，贵企业属于生命健康"]
+
+
+def test_amounts_read_in_wan_with_at_most_two_decimals():
+    assert [eligibility.wan(v) for v in (5_000_000, 1_234_500, 1_000, 123_456_789_012, 0)] == [
+        "500 万元", "123.45 万元", "0.1 万元", "12,345,678.9 万元", "0 万元"]
+    assert [eligibility.num(v) for v in (3.0, 3.65, 0.5)] == ["3", "3.65", "0.5"]
+
+
+def test_a_block_of_chosen_rows_and_columns_reads_its_own_pairs():
+    block = eligibility.check(
+        needs(need_row(need_id=1, amount_cny=1_000_000), need_row(need_id=2, amount_cny=9_000_000),
+              need_row(need_id=3, amount_cny=7_000_000, years=0.5)),
+        products(product_row(product_id=1, max_amount_cny=5_000_000),
+                 product_row(product_id=2, max_amount_cny=8_000_000, min_years=1)),
+        need_index=np.array([2, 1]), product_index=np.array([1]))
+    assert block.eligible.tolist() == [[False], [False]]
+    assert block.failed_count.tolist() == [[1], [1]]
+    assert block.reasons(0, 0) == ["经营年限 0.5 年 不足该产品要求的 1 年"]
+    assert block.reasons(1, 0) == ["申请金额 900 万元 超过该产品上限 800 万元"]
+
+
+def test_an_unknown_rule_has_no_sentence():
+    with pytest.raises(ValueError, match="^no_such_rule$"):
+        eligibility._sentence("no_such_rule", needs(), 0, products(), 0)
+
+
 def test_rules_are_checked_for_all_pairs_at_once():
     block = eligibility.check(
         needs(need_row(need_id=1, amount_cny=1_000_000), need_row(need_id=2, amount_cny=9_000_000)),

@@ -112,7 +112,7 @@ def withdraw_need(need_id: int):
     live = [a for a in need.applications if a.status.value in ("submitted", "approved")]
     sentence = _("撤回后，这笔 %(amount)s 的融资需求不再向机构展示，也不能再修改。", amount=wan(need.amount_cny))
     if live:
-        sentence += " " + _("它的 %(n)s 个进行中的申请将一并撤回，受理机构会收到通知。此操作不能撤销。", n=len(live))
+        sentence += " " + _("它的 %(n)s 个进行中的申请将一并撤回，受理机构会在申请记录中看到撤回原因。此操作不能撤销。", n=len(live))
     else:
         sentence += " " + _("此操作不能撤销。")
     page = confirmation(title=_("确认撤回融资需求？"), sentence=sentence, button=_("确认撤回需求"),
