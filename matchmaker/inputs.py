@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from flask import Flask, current_app, request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .errors import BadRequest, InvalidInput
@@ -86,10 +87,25 @@ def read_json_body() -> None:
     request._cached_json = (document, document)
 
 
+def _cleaned(value: str) -> str:
+    return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
 def check_query_and_form() -> None:
-    """Query strings and page forms: no NUL or unencodable text in any name or value."""
+    """Query strings and API forms: no NUL or unencodable text in any name or value (422 naming it).
+
+    A page's form is what a person typed: refusing it would throw the typing away, so there NUL and
+    lone surrogates are dropped and the form's own checks (names refuse control characters) answer
+    next to the field, with everything else kept."""
     problems: dict[str, list[str]] = {}
-    for source in (request.args, request.form) if request.method in WRITING_METHODS else (request.args,):
+    checked = [request.args]
+    if request.method in WRITING_METHODS:
+        if request.path.startswith("/api/"):
+            checked.append(request.form)
+        elif any(text_problem(key + value) for key, value in request.form.items(multi=True)):
+            request.form = ImmutableMultiDict(
+                [(_cleaned(key), _cleaned(value)) for key, value in request.form.items(multi=True)])
+    for source in checked:
         for key, value in source.items(multi=True):
             name = _path("", key.replace("\x00", ""))
             if (problem := text_problem(key + value)) is not None:

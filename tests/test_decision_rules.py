@@ -4,6 +4,8 @@ invitation per lead, and the officer's inbox. Written to leave no mutant of
 ``matchmaker/applications/decisions.py`` alive (``make mutation``)."""
 import datetime as dt
 import math
+import uuid
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -11,20 +13,52 @@ import sqlalchemy as sa
 from matchmaker.applications import decisions
 from matchmaker.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from models import (
-    Application, ApplicationEvent, ApplicationStatus, AuditEvent, FinancingNeed, LeadInvitation, Notification, Product,
-    User, db,
+    Application, ApplicationEvent, ApplicationStatus, AuditEvent, Enterprise, FinancingNeed, Institution, LeadInvitation,
+    Notification, Product, Role, User, db,
 )
-from tests.test_api import token_for
-from tests.test_institution import PRODUCT, market  # noqa: F401  (the fixture)
+from tests.conftest import enterprise_facts, valid_uscc
+from tests.test_institution import PRODUCT
 
 APPROVAL = {"approved_amount_cny": 1_000_000, "rate_pct": 4.2, "term_months": 12}
+
+
+def person(role: str, **facts) -> SimpleNamespace:
+    """A user of the role with its tenant, without a password: these tests never sign in, and skipping
+    Argon2 keeps them fast enough to run once per mutant."""
+    user = User(email=f"{role}-{uuid.uuid4().hex[:8]}@example.cn", role=Role(role), password_hash="-")
+    if role == "enterprise":
+        data = enterprise_facts(uscc=valid_uscc("915001" + uuid.uuid4().hex[:11].upper()), **facts)
+        user.enterprise = Enterprise(**{**data, "certifications": list(data["certifications"])})
+    else:
+        user.institution = Institution(name=f"测试银行{uuid.uuid4().hex[:6]}支行", kind="bank")
+    db.session.add(user)
+    db.session.commit()
+    return SimpleNamespace(id=user.id, enterprise_id=user.enterprise_id, institution_id=user.institution_id)
+
+
+@pytest.fixture
+def market(ctx):
+    """An officer's product, a firm that shares its needs as leads, and the firm's application to it, made by
+    the services the API calls."""
+    from matchmaker.applications import services as applications
+    from matchmaker.needs import services as needs
+    from matchmaker.products import services as products
+
+    officer, firm = person("institution"), person("enterprise", share_in_leads=True)
+    product = products.create(actor=user(officer), values=PRODUCT)
+    need = needs.create(actor=user(firm), values={"amount_cny": 2_000_000, "term_months": 12})
+    db.session.flush()
+    application = applications.create(actor=user(firm), need_id=need.id, product_id=product.id)
+    db.session.commit()
+    return {"officer": officer, "firm": firm, "product": {"id": product.id}, "need": {"id": need.id},
+            "application": {"id": application.id}}
 
 
 def user(person) -> User:
     return db.session.get(User, person.id)
 
 
-def application_of(market) -> Application:  # noqa: F811
+def application_of(market) -> Application:
     return db.session.get(Application, market["application"]["id"])
 
 
@@ -35,7 +69,7 @@ def refusal(kind: type[DomainError], call, *args, **kwargs) -> DomainError:
     return caught.value
 
 
-def decide(market, **values):  # noqa: F811
+def decide(market, **values):
     values = {"decision": "approve", **APPROVAL, **values} if values.get("decision", "approve") == "approve" else values
     return decisions.decide(actor=user(market["officer"]), application_id=market["application"]["id"], **values)
 
@@ -44,7 +78,7 @@ def last(model, **where):
     return db.session.scalars(sa.select(model).filter_by(**where).order_by(model.id.desc())).first()
 
 
-def test_only_an_officer_acts_on_applications(market, ctx):  # noqa: F811
+def test_only_an_officer_acts_on_applications(market, ctx):
     firm = user(market["firm"])
     application_id, product_id, need_id = (market["application"]["id"], market["product"]["id"],
                                            market["need"]["id"])
@@ -61,7 +95,7 @@ def test_only_an_officer_acts_on_applications(market, ctx):  # noqa: F811
     assert application_of(market).status is ApplicationStatus.SUBMITTED
 
 
-def test_opening_an_application_marks_it_viewed_once_and_records_every_view(market, ctx):  # noqa: F811
+def test_opening_an_application_marks_it_viewed_once_and_records_every_view(market, ctx):
     officer = user(market["officer"])
     opened = decisions.open_application(actor=officer, application_id=market["application"]["id"])
     first_view = opened.viewed_at
@@ -97,14 +131,14 @@ TERM_RANGE = "期限应在该产品公布的 3 到 36 个月之间"
     ("term_months", PRODUCT["min_term_months"] - 1, TERM_RANGE),
     ("term_months", PRODUCT["max_term_months"] + 1, TERM_RANGE),
 ])
-def test_an_approval_outside_the_terms_names_the_field_and_the_range(market, ctx, field, value, message):  # noqa: F811
+def test_an_approval_outside_the_terms_names_the_field_and_the_range(market, ctx, field, value, message):
     refused = refusal(InvalidInput, decide, market, **{field: value})
     assert refused.message == "审批信息有误"
     assert refused.fields == {field: [message]}
     assert application_of(market).status is ApplicationStatus.SUBMITTED
 
 
-def test_every_term_out_of_range_is_named_at_once(market, ctx):  # noqa: F811
+def test_every_term_out_of_range_is_named_at_once(market, ctx):
     refused = refusal(InvalidInput, decide, market, approved_amount_cny=0, rate_pct=99.0, term_months=0)
     assert set(refused.fields) == {"approved_amount_cny", "rate_pct", "term_months"}
 
@@ -115,11 +149,11 @@ def test_every_term_out_of_range_is_named_at_once(market, ctx):  # noqa: F811
     {"approved_amount_cny": PRODUCT["max_amount_cny"], "rate_pct": PRODUCT["rate_max_pct"],
      "term_months": PRODUCT["max_term_months"]},
 ])
-def test_an_approval_on_the_edges_of_the_terms_is_accepted(market, ctx, edge):  # noqa: F811
+def test_an_approval_on_the_edges_of_the_terms_is_accepted(market, ctx, edge):
     assert decide(market, **edge).status is ApplicationStatus.APPROVED
 
 
-def test_an_approval_records_the_terms_and_tells_the_firm(market, ctx):  # noqa: F811
+def test_an_approval_records_the_terms_and_tells_the_firm(market, ctx):
     before = dt.datetime.now(dt.timezone.utc)
     approved = decide(market, approved_amount_cny=1_250_000, rate_pct=4.35, term_months=18)
     assert (approved.status, approved.approved_amount_cny, approved.rate_pct, approved.approved_term_months) == (
@@ -142,7 +176,7 @@ def test_an_approval_records_the_terms_and_tells_the_firm(market, ctx):  # noqa:
     ({"reason": "  资产负债率 85%  "}, "other", "资产负债率 85%"),
     ({"reason_code": "quota_full"}, "quota_full", ""),
 ])
-def test_a_rejection_keeps_its_reason_and_tells_the_firm(market, ctx, given, code, kept):  # noqa: F811
+def test_a_rejection_keeps_its_reason_and_tells_the_firm(market, ctx, given, code, kept):
     rejected = decide(market, decision="reject", **given)
     assert (rejected.status, rejected.reject_reason_code.value, rejected.reject_reason) == (
         ApplicationStatus.REJECTED, code, kept)
@@ -154,34 +188,34 @@ def test_a_rejection_keeps_its_reason_and_tells_the_firm(market, ctx, given, cod
 
 
 @pytest.mark.parametrize("given", [{}, {"reason": "   "}, {"reason_code": "bad_mood"}, {"reason": None}])
-def test_a_rejection_without_a_reason_is_refused_naming_the_codes(market, ctx, given):  # noqa: F811
+def test_a_rejection_without_a_reason_is_refused_naming_the_codes(market, ctx, given):
     refused = refusal(InvalidInput, decide, market, decision="reject", **given)
     codes = "insufficient_rating、insufficient_years、insufficient_collateral、incomplete_documents、high_leverage、" \
             "industry_mismatch、quota_full、other"
     assert (refused.message, refused.fields) == ("审批信息有误", {"reason": [f"请说明拒绝原因（原因代码可选：{codes}）"]})
 
 
-def test_a_rejection_reason_has_a_maximum(market, ctx):  # noqa: F811
+def test_a_rejection_reason_has_a_maximum(market, ctx):
     refused = refusal(InvalidInput, decide, market, decision="reject", reason_code="other", reason="长" * 1001)
     assert refused.message == "审批信息有误" and list(refused.fields) == ["reason"]
     assert refused.fields["reason"][0].startswith("拒绝原因最多 1,000 个字符")
     assert decide(market, decision="reject", reason_code="other", reason="长" * 1000).reject_reason == "长" * 1000
 
 
-def test_a_decision_is_approve_or_reject(market, ctx):  # noqa: F811
+def test_a_decision_is_approve_or_reject(market, ctx):
     refused = refusal(InvalidInput, decide, market, decision="maybe")
     assert (refused.message, refused.fields) == (
         "决定只能是 approve 或 reject", {"decision": ["决定只能是 approve 或 reject"]})
 
 
-def test_a_submitted_application_of_a_closed_need_is_not_decided(market, ctx):  # noqa: F811
+def test_a_submitted_application_of_a_closed_need_is_not_decided(market, ctx):
     db.session.get(FinancingNeed, market["need"]["id"]).status = "closed"
     db.session.flush()
     refused = refusal(Conflict, decide, market)
     assert refused.message == "该融资需求已关闭（已获放款或已撤回），不能再审批"
 
 
-def test_an_approved_application_of_a_closed_need_meets_the_state_machine(market, ctx):  # noqa: F811
+def test_an_approved_application_of_a_closed_need_meets_the_state_machine(market, ctx):
     decide(market)
     db.session.get(FinancingNeed, market["need"]["id"]).status = "closed"
     db.session.flush()
@@ -189,19 +223,19 @@ def test_an_approved_application_of_a_closed_need_meets_the_state_machine(market
     assert "不能变为" in refusal(Conflict, decide, market).message
 
 
-def disburse(market, amount):  # noqa: F811
+def disburse(market, amount):
     return decisions.disburse(actor=user(market["officer"]), application_id=market["application"]["id"],
                               amount_cny=amount)
 
 
 @pytest.mark.parametrize("amount", [None, 0, -100])
-def test_a_disbursement_needs_a_positive_amount(market, ctx, amount):  # noqa: F811
+def test_a_disbursement_needs_a_positive_amount(market, ctx, amount):
     decide(market)
     refused = refusal(InvalidInput, disburse, market, amount)
     assert (refused.message, refused.fields) == ("放款金额有误", {"amount_cny": ["请填写大于 0 的放款金额"]})
 
 
-def test_a_disbursement_stays_within_the_approval(market, ctx):  # noqa: F811
+def test_a_disbursement_stays_within_the_approval(market, ctx):
     decide(market, approved_amount_cny=1_250_000)
     refused = refusal(InvalidInput, disburse, market, 1_250_001)
     assert (refused.message, refused.fields) == (
@@ -209,12 +243,17 @@ def test_a_disbursement_stays_within_the_approval(market, ctx):  # noqa: F811
     assert disburse(market, 1_250_000).status is ApplicationStatus.DISBURSED
 
 
-def test_a_disbursement_before_an_approval_meets_the_state_machine(market, ctx):  # noqa: F811
+def test_the_smallest_disbursement_is_one_yuan(market, ctx):
+    decide(market)
+    assert disburse(market, 1).disbursed_amount_cny == 1
+
+
+def test_a_disbursement_before_an_approval_meets_the_state_machine(market, ctx):
     assert "不能变为" in refusal(Conflict, disburse, market, 1_000_000).message
     assert db.session.get(FinancingNeed, market["need"]["id"]).status.value == "open"
 
 
-def test_a_disbursement_records_closes_the_need_and_ends_the_others(market, ctx, make_user):  # noqa: F811
+def test_a_disbursement_records_closes_the_need_and_ends_the_others(market, ctx):
     second_need = db.session.get(FinancingNeed, market["need"]["id"])
     other_products = [_copy_product(market) for _ in range(3)]
     live = Application(need_id=second_need.id, product_id=other_products[0].id, enterprise_id=second_need.enterprise_id,
@@ -255,14 +294,14 @@ def test_a_disbursement_records_closes_the_need_and_ends_the_others(market, ctx,
     assert (told.message, told.link) == (f"「{PRODUCT['name']}」已放款 190 万元", f"/enterprise/applications/{funded.id}")
 
 
-def test_a_need_closed_meanwhile_refuses_the_disbursement(market, ctx):  # noqa: F811
+def test_a_need_closed_meanwhile_refuses_the_disbursement(market, ctx):
     decide(market)
     db.session.execute(sa.update(FinancingNeed).where(FinancingNeed.id == market["need"]["id"]).values(status="closed"))
     refused = refusal(Conflict, disburse, market, 1_000_000)
     assert refused.message == "该融资需求已获放款或已撤回，不能再放款"
 
 
-def _copy_product(market, **changes) -> Product:  # noqa: F811
+def _copy_product(market, **changes) -> Product:
     original = db.session.get(Product, market["product"]["id"])
     columns = {c.key: getattr(original, c.key) for c in sa.inspect(Product).column_attrs if c.key != "id"}
     product = Product(**{**columns, **changes})
@@ -271,14 +310,14 @@ def _copy_product(market, **changes) -> Product:  # noqa: F811
     return product
 
 
-def _lead(market, **facts) -> FinancingNeed:  # noqa: F811
+def _lead(market, **facts) -> FinancingNeed:
     need = FinancingNeed(enterprise_id=market["firm"].enterprise_id, amount_cny=1_000_000, term_months=12, **facts)
     db.session.add(need)
     db.session.flush()
     return need
 
 
-def test_an_invitation_is_recorded_once_and_tells_the_firm(market, ctx):  # noqa: F811
+def test_an_invitation_is_recorded_once_and_tells_the_firm(market, ctx):
     officer, product_id = user(market["officer"]), market["product"]["id"]
     lead = _lead(market)
     decisions.invite(actor=officer, product_id=product_id, need_id=lead.id)
@@ -298,7 +337,7 @@ def test_an_invitation_is_recorded_once_and_tells_the_firm(market, ctx):  # noqa
     assert decisions.invited_needs(actor=officer, product_id=product_id) == {lead.id}
 
 
-def test_invitations_are_counted_per_product(market, ctx):  # noqa: F811
+def test_invitations_are_counted_per_product(market, ctx):
     officer = user(market["officer"])
     second = _copy_product(market)
     lead, other_lead = _lead(market), _lead(market)
@@ -309,9 +348,8 @@ def test_invitations_are_counted_per_product(market, ctx):  # noqa: F811
     assert decisions.invited_needs(actor=officer, product_id=second.id) == {other_lead.id, market["need"]["id"]}
 
 
-def test_only_open_shared_leads_of_the_officers_own_products_are_invited(market, ctx, make_user):  # noqa: F811
-    # Users first: make_user commits on a session of its own.
-    hidden_firm, stranger = make_user("enterprise", share_in_leads=False), user(make_user("institution"))
+def test_only_open_shared_leads_of_the_officers_own_products_are_invited(market, ctx):
+    hidden_firm, stranger = person("enterprise", share_in_leads=False), user(person("institution"))
     officer = user(market["officer"])
     product_id = market["product"]["id"]
     closed = _lead(market, status="closed")
@@ -327,7 +365,7 @@ def test_only_open_shared_leads_of_the_officers_own_products_are_invited(market,
     assert db.session.scalar(sa.select(sa.func.count(LeadInvitation.id))) == 0
 
 
-def _applications(market, count: int) -> list[Application]:  # noqa: F811
+def _applications(market, count: int) -> list[Application]:
     """``count`` more submitted applications of the fixture's firm to copies of its product, a minute apart."""
     start = db.session.get(Application, market["application"]["id"]).created_at
     made = []
@@ -342,7 +380,7 @@ def _applications(market, count: int) -> list[Application]:  # noqa: F811
     return made
 
 
-def test_the_inbox_puts_the_longest_waiting_first_and_shows_fifty(market, ctx):  # noqa: F811
+def test_the_inbox_puts_the_longest_waiting_first_and_shows_fifty(market, ctx):
     officer = user(market["officer"])
     later = _applications(market, 50)
     first = market["application"]["id"]
@@ -353,7 +391,7 @@ def test_the_inbox_puts_the_longest_waiting_first_and_shows_fifty(market, ctx): 
     assert [a.id for a in newest] == [a.id for a in later[::-1][:3]]
 
 
-def test_the_inbox_filters_by_status(market, ctx):  # noqa: F811
+def test_the_inbox_filters_by_status(market, ctx):
     officer = user(market["officer"])
     later = _applications(market, 2)
     decisions.decide(actor=officer, application_id=later[0].id, decision="approve", **APPROVAL)

@@ -104,7 +104,7 @@ def disburse(*, actor: User, application_id: int, amount_cny: int) -> Applicatio
     # gets 409; the need's other live applications end, and their banks see why.
     closed = db.session.execute(
         sa.update(FinancingNeed).where(FinancingNeed.id == application.need_id, FinancingNeed.status == NeedStatus.OPEN)
-        .values(status=NeedStatus.CLOSED, updated_at=now_utc()).execution_options(synchronize_session=False))
+        .values(status=NeedStatus.CLOSED).execution_options(synchronize_session=False))  # updated_at: onupdate
     if closed.rowcount != 1:
         raise Conflict("该融资需求已获放款或已撤回，不能再放款")
     _end_others(application, actor=actor)
@@ -136,11 +136,11 @@ def invite(*, actor: User, product_id: int, need_id: int) -> None:
     from ..products import services as product_services
 
     product = product_services.get(actor=actor, product_id=product_id)
-    row = db.session.execute(
-        sa.select(FinancingNeed.id, FinancingNeed.enterprise_id).join(Enterprise)
+    enterprise_id = db.session.scalar(
+        sa.select(FinancingNeed.enterprise_id).join(Enterprise)
         .where(FinancingNeed.id == need_id, FinancingNeed.status == NeedStatus.OPEN,
-               Enterprise.share_in_leads.is_(True))).first()
-    if row is None:
+               Enterprise.share_in_leads.is_(True)))
+    if enterprise_id is None:
         raise NotFound("该潜在客户不存在或已不可见")
     exists = db.session.scalar(sa.select(Application.id).where(Application.need_id == need_id,
                                                                Application.product_id == product.id))
@@ -153,7 +153,7 @@ def invite(*, actor: User, product_id: int, need_id: int) -> None:
             db.session.add(LeadInvitation(product_id=product.id, need_id=need_id, invited_by_id=actor.id))
     except sa.exc.IntegrityError:
         raise Conflict("已邀请过该企业申请此产品") from None
-    notifications.notify(enterprise_id=row.enterprise_id, kind="invitation",
+    notifications.notify(enterprise_id=enterprise_id, kind="invitation",
                          message=f"{product.institution.name} 邀请您申请「{product.name}」",
                          link=f"/enterprise/needs/{need_id}")
     audit.record("lead.invite", actor_id=actor.id, target_type="need", target_id=need_id,
