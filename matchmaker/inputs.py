@@ -21,10 +21,13 @@ from .text import text_problem
 WRITING_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
-def _path(path: str, key) -> str:
+def _name(key) -> str:
     # A key may itself be hostile; the name shown back must always encode.
-    name = str(key).encode("utf-8", "backslashreplace").decode("utf-8")
-    return f"{path}.{name}" if path else name
+    return str(key).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _path(path: str, key) -> str:
+    return f"{path}.{_name(key)}" if path else _name(key)
 
 
 def json_problems(document, *, max_depth: int, max_keys: int, max_items: int) -> dict[str, list[str]]:
@@ -60,8 +63,9 @@ def json_problems(document, *, max_depth: int, max_keys: int, max_items: int) ->
 
 
 def read_json_body() -> None:
-    """Read a JSON body within ``JSON_BODY_LIMIT`` and check its shape; the parsed document is left
-    where Flask's ``get_json`` finds it, so it is parsed once."""
+    """Read a JSON body within ``JSON_BODY_LIMIT`` and check its shape. The bytes are left where
+    ``get_data`` finds them (the stream is consumed here); the schemas parse them again, which for a
+    body under the limit costs little next to what the shape check saves."""
     if request.method not in WRITING_METHODS or not request.is_json:
         return
     config = current_app.config
@@ -84,7 +88,6 @@ def read_json_body() -> None:
                              max_items=config["JSON_MAX_ITEMS"])
     if problems:
         raise InvalidInput("输入包含无法保存的字符", problems)
-    request._cached_json = (document, document)
 
 
 def _cleaned(value: str) -> str:
@@ -107,7 +110,7 @@ def check_query_and_form() -> None:
                 [(_cleaned(key), _cleaned(value)) for key, value in request.form.items(multi=True)])
     for source in checked:
         for key, value in source.items(multi=True):
-            name = _path("", key.replace("\x00", ""))
+            name = _name(key.replace("\x00", ""))
             if (problem := text_problem(key + value)) is not None:
                 problems.setdefault(name, []).append(problem)
     if problems:

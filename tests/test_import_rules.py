@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from matchmaker.admin import history, outcomes
 from matchmaker.errors import InvalidInput
-from models import Application, AuditEvent, Role, User, db
+from models import Application, ApplicationEvent, AuditEvent, Role, User, db
 from tests.conftest import valid_uscc
 
 TODAY = dt.date(2026, 6, 1)
@@ -64,6 +64,15 @@ def test_a_rejection_carries_no_terms():
     ({"rd_ratio_pct": "nan"}, "研发投入占比（rd_ratio_pct）：应为有限的数字：nan"),
     ({"rd_ratio_pct": "-inf"}, "研发投入占比（rd_ratio_pct）：应为有限的数字：-inf"),
     ({"rd_ratio_pct": "1e999"}, "研发投入占比（rd_ratio_pct）：应为有限的数字：1e999"),
+    ({"rd_ratio_pct": "1e" + "9" * 50}, "研发投入占比（rd_ratio_pct）：应为有限的数字：1e" + "9" * 38),
+    ({"annual_revenue_cny": "12万"}, "年营业收入（annual_revenue_cny）：应为整数：12万"),
+    ({"ip_count": "many"}, "知识产权数量（ip_count）：应为整数：many"),
+    ({"term_months": "1.5"}, "期限（term_months）：应为整数：1.5"),
+    ({"founded_on": "2026-07-01", "decided_on": "2026-07-02"},
+     "成立日期（founded_on）：成立日期不能晚于今天；决定日期（decided_on）：决定日期不能晚于今天"),
+    ({"decision": "rejected", "approved_amount_cny": "abc", "rate_pct": "4"},
+     "批准金额（approved_amount_cny）：应为整数：abc，拒绝的申请不应填写批准金额和利率"),
+    ({"enterprise_name": "重庆\r\n科技"}, "企业名称（enterprise_name）：企业名称包含不可见或控制字符（U+000D），请删除后重试"),
     ({"founded_on": ""}, "成立日期（founded_on）：此项为必填项"),
     ({"founded_on": "2015/03/01"}, "成立日期（founded_on）：日期格式应为 YYYY-MM-DD：2015/03/01"),
     ({"enterprise_name": "  "}, "企业名称（enterprise_name）：此项为必填项"),
@@ -159,5 +168,48 @@ def test_an_import_reports_each_rejected_line_in_order_and_is_audited(ctx):
         {"line": 3, "error": "列数应为 18"}, {"line": 4, "error": "列数应为 18"},
         {"line": 5, "error": "产品编号（product_id）：未知的产品：999"}]
     assert db.session.scalar(sa.select(sa.func.count(Application.id))) == 1
+    event = db.session.scalars(sa.select(ApplicationEvent)).one()
+    assert (event.actor_id, event.note) == (admin.id, "历史数据导入")
     audit = db.session.scalars(sa.select(AuditEvent).filter_by(action="outcomes.import")).one()
     assert (audit.actor_id, audit.detail) == (admin.id, {"imported": 1, "rejected": 3, "bytes": len(data)})
+
+
+class ShanghaiEvening:
+    """``datetime`` at 2026-06-01 20:00 UTC, already 2026-06-02 in Chongqing."""
+
+    @staticmethod
+    def now(tz=None):
+        instant = dt.datetime(2026, 6, 1, 20, 0, tzinfo=dt.timezone.utc)
+        return instant.astimezone(tz) if tz is not None else instant.replace(tzinfo=None)
+
+
+def test_today_is_the_zones_own_day_and_quoted_line_breaks_stay_in_their_cell(ctx, monkeypatch):
+    monkeypatch.setattr(outcomes, "dt", SimpleNamespace(datetime=ShanghaiEvening, date=dt.date))
+    admin = User(email="bureau@example.cn", role=Role.ADMIN, password_hash="-")
+    db.session.add(admin)
+    db.session.flush()
+    tomorrow_in_utc = row(product_id="999", decided_on="2026-06-02")
+    quoted = row(product_id="999", enterprise_name='"重庆\r\n科技"')
+    lines = [",".join(outcomes.COLUMNS), ",".join(tomorrow_in_utc.values()), ",".join(quoted.values())]
+    done = []
+    result = outcomes.import_csv(actor=admin, data=("\r\n".join(lines) + "\r\n").encode(), progress=done.append)
+    assert result["rejected_rows"] == [
+        {"line": 2, "error": "产品编号（product_id）：未知的产品：999"},  # not "later than today"
+        {"line": 4, "error": "企业名称（enterprise_name）：企业名称包含不可见或控制字符（U+000D），请删除后重试；"
+                             "产品编号（product_id）：未知的产品：999"}]
+    assert result["imported"] == 0 and done == []
+
+
+def test_the_import_reports_its_progress(ctx):
+    from tests.test_decision_rules import person, user
+    from tests.test_institution import PRODUCT
+    from matchmaker.products import services as products
+
+    product = products.create(actor=user(person("institution")), values=PRODUCT)
+    admin = User(email="bureau@example.cn", role=Role.ADMIN, password_hash="-")
+    db.session.add(admin)
+    db.session.flush()
+    lines = [",".join(outcomes.COLUMNS), ",".join(row(product_id=str(product.id)).values())]
+    done = []
+    outcomes.import_csv(actor=admin, data=("\r\n".join(lines) + "\r\n").encode(), today=TODAY, progress=done.append)
+    assert done == [1]

@@ -76,16 +76,17 @@ def parse_row(row: dict, *, products: dict[int, Product], today: dt.date) -> dic
             problems[column] = [problem]
     if problems:  # nothing else in such a row can be trusted
         raise RowError(_sentence(problems))
-    collateral = (row.get("has_collateral") or "").strip().lower()
+    # _reader and import_csv hand over rows with every column present (a short row is rejected first).
+    collateral = row["has_collateral"].strip().lower()
     if collateral not in ("true", "false"):
         problems["has_collateral"] = ["应为 true 或 false"]
     facts = {
-        "name": (row.get("enterprise_name") or "").strip(), "uscc": uscc.normalize(row.get("uscc") or ""),
-        "industry": (row.get("industry") or "").strip(), "founded_on": _date(row, "founded_on", problems),
+        "name": row["enterprise_name"].strip(), "uscc": uscc.normalize(row["uscc"]),
+        "industry": row["industry"].strip(), "founded_on": _date(row, "founded_on", problems),
         "employees": _number(row, "employees", problems), "annual_revenue_cny": _number(row, "annual_revenue_cny", problems),
         "rd_ratio_pct": _number(row, "rd_ratio_pct", problems, float), "ip_count": _number(row, "ip_count", problems),
         "certifications": sorted({c.strip() for c in (row.get("certifications") or "").split(";") if c.strip()}),
-        "credit_rating": (row.get("credit_rating") or "").strip(), "district": history.IMPORTED_DISTRICT,
+        "credit_rating": row["credit_rating"].strip(), "district": history.IMPORTED_DISTRICT,
         "has_collateral": collateral == "true",
     }
     for field, messages in enterprise_services.check_facts(facts, today=today).items():
