@@ -108,7 +108,7 @@ def serve(url: str, folder: str) -> tuple[subprocess.Popen, str]:
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
+    for _ in range(600):  # 60 s: four workers loading the model on a busy 2-core machine took over 30 s once
         try:
             urllib.request.urlopen(base + "/healthz", timeout=1)
             return server, base

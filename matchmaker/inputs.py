@@ -23,7 +23,7 @@ WRITING_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 def _name(key) -> str:
     # A key may itself be hostile; the name shown back must always encode.
-    return str(key).encode("utf-8", "backslashreplace").decode("utf-8")
+    return str(key).encode(errors="backslashreplace").decode()
 
 
 def _path(path: str, key) -> str:
@@ -91,7 +91,7 @@ def read_json_body() -> None:
 
 
 def _cleaned(value: str) -> str:
-    return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    return value.replace("\x00", "").encode(errors="replace").decode()
 
 
 def check_query_and_form() -> None:
@@ -124,8 +124,8 @@ def answer_api_options():
     response = current_app.response_class(status=204)
     # Every rule of the path counts (GET and POST /products are two views).
     methods = current_app.create_url_adapter(request).allowed_methods()
-    response.headers["Allow"] = ", ".join(sorted(methods))
-    response.headers.pop("Content-Type", None)
+    response.allow = sorted(methods)
+    del response.content_type  # no body, so no type
     return response
 
 

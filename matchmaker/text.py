@@ -24,7 +24,7 @@ def text_problem(text: str) -> str | None:
     if "\x00" in text:
         return "不能包含空字符（NUL）"
     try:
-        text.encode("utf-8")
+        text.encode()  # UTF-8, strict
     except UnicodeEncodeError:
         return "包含无效的 Unicode 字符（孤立的代理项）"
     return None

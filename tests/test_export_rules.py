@@ -97,5 +97,5 @@ def test_the_response_is_a_named_utf8_attachment(app):
     with app.test_request_context():
         response = export.csv_response(b"\xef\xbb\xbfx", "f.csv")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="f.csv"'
+    assert response.headers["Content-Disposition"] == "attachment; filename=f.csv"  # RFC 6266: a token needs no quotes
     assert response.get_data() == b"\xef\xbb\xbfx"

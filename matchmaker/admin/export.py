@@ -45,7 +45,7 @@ def _cell(value):
 
 def stats_csv(stats: dict) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out)  # the excel dialect: "\r\n" after every row
     period = stats.get("period") or {}
     writer.writerow(["高新金服 市场统计", _cell(f"{period.get('from') or '开始'} 至 {period.get('to') or '今'}")])
     writer.writerow([])
@@ -71,5 +71,6 @@ def export(*, actor: User, period: stats.Period) -> tuple[bytes, str]:
 def csv_response(body: bytes, name: str):
     from flask import Response
 
-    return Response(body, headers={"Content-Type": "text/csv; charset=utf-8",
-                                   "Content-Disposition": f'attachment; filename="{name}"'})
+    response = Response(body, mimetype="text/csv")  # Werkzeug adds "; charset=utf-8" to text types
+    response.headers.set("Content-Disposition", "attachment", filename=name)
+    return response
