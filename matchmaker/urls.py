@@ -23,5 +23,5 @@ def offset_arg() -> int:
     """A page's ``offset`` query value, whatever was typed: a number in [0, MAX_OFFSET], else 0."""
     from flask import request
 
-    offset = request.args.get("offset", 0, type=int) or 0
+    offset = request.args.get("offset", type=int) or 0  # absent or not a number: the first page
     return min(max(offset, 0), MAX_OFFSET)

@@ -233,3 +233,49 @@ def test_a_page_form_value_is_cleaned_of_what_no_field_can_hold():
     # A browser sends no lone surrogate, but a script posting the form can: it becomes "?", never a 500.
     assert inputs._cleaned("重\x00庆\ud800") == "重庆?"
     assert inputs._cleaned("ordinary 文本") == "ordinary 文本"
+
+
+# ------------------------------------------------------------------ ids, offsets and redirects (scoping.py, urls.py)
+
+from matchmaker import scoping, urls  # noqa: E402
+
+
+@pytest.mark.parametrize("value, ok", [
+    (1, True), (2**31 - 1, True), (0, False), (-1, False), (2**31, False), (10**20, False), (True, False),
+    ("1", False), (1.0, False), (None, False),
+])
+def test_a_row_id_is_a_positive_integer_postgresql_can_hold(value, ok):
+    assert scoping.is_row_id(value) is ok
+
+
+@pytest.mark.parametrize("query, offset", [
+    ("", 0), ("?offset=40", 40), ("?offset=-5", 0), ("?offset=abc", 0), ("?offset=1000000000", 10**9),
+    ("?offset=99999999999999999999", 10**9), ("?offset=", 0),
+])
+def test_a_page_offset_is_whatever_was_typed_within_bounds(app, query, offset):
+    with app.test_request_context("/enterprise/applications" + query):
+        assert urls.offset_arg() == offset
+
+
+@pytest.mark.parametrize("target, safe", [
+    ("/account", "/account"), (" /needs/3?x=1 ", "/needs/3?x=1"), (None, "/home"), ("", "/home"),
+    ("https://evil.example/", "/home"), ("//evil.example", "/home"), ("/\\evil.example", "/home"),
+    ("account", "/home"), ("javascript:alert(1)", "/home"), ("http:/account", "/home"),
+])
+def test_a_redirect_never_leaves_the_site(target, safe):
+    assert urls.safe_next(target, "/home") == safe
+
+
+def test_a_missing_row_is_not_found_with_the_message_given(ctx):
+    import sqlalchemy as sa
+
+    from matchmaker.errors import NotFound
+    from models import Product
+
+    for object_id in (1, 0, 2**40):
+        with pytest.raises(NotFound) as caught:
+            scoping.get_or_404(sa.select(Product), Product, object_id, "产品不存在")
+        assert caught.value.message == "产品不存在"
+    with pytest.raises(NotFound) as caught:
+        scoping.get_or_404(sa.select(Product), Product, 5)
+    assert caught.value.message == "资源不存在"

@@ -144,11 +144,12 @@ def update(*, actor, values: Mapping[str, Any]) -> Enterprise:
             value = sorted(set(value or []))
         elif field in ("name", "district"):
             value = value.strip()
-        if field == "share_in_leads" and bool(value) != enterprise.share_in_leads:
-            db.session.add(Consent(enterprise_id=enterprise.id, scope="leads", granted=bool(value),
-                                   actor_id=actor.id))
+        elif field in ("share_in_leads", "has_collateral"):
+            value = bool(value)
+        if field == "share_in_leads" and value != enterprise.share_in_leads:
+            db.session.add(Consent(enterprise_id=enterprise.id, scope="leads", granted=value, actor_id=actor.id))
             audit.record("consent.change", actor_id=actor.id, target_type="enterprise", target_id=enterprise.id,
-                         detail={"scope": "leads", "granted": bool(value)})
+                         detail={"scope": "leads", "granted": value})
         setattr(enterprise, field, value)
     db.session.flush()
     return enterprise
