@@ -103,7 +103,7 @@ def required(message=None):
     return validators.InputRequired(message=message or _l("此项为必填项"))
 
 
-def attach_problems(form, problems: dict[str, list[str]], *, prefix: str = "",
+def attach_problems(form, problems: dict[str, list[str]], *, prefix: str | None = None,
                     names: dict[str, str] | None = None) -> None:
     """Show a service's per-field problems next to the form's fields (unknown ones at the top).
 

@@ -1,17 +1,17 @@
 """Redirect targets that cannot leave the site."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 
 def safe_next(target: str | None, default: str) -> str:
     """``target`` if it is a path on this site, else ``default`` (no open redirect through next)."""
     if not target:
         return default
     target = target.strip()
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
+    # A path of this site starts with one slash. "//host", "/\host" and a path with a tab or a line break
+    # in it (which browsers drop, making "/\t/host" into "//host") lead elsewhere; so would a scheme, but
+    # a string starting with "/" has none.
+    if not target.startswith("/") or target.startswith("//") or "\\" in target \
+            or any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
         return default
     return target
 

@@ -94,7 +94,8 @@ def test_a_registration_stores_the_one_spelling_and_refuses_it_twice(ctx):
     assert (taken.message, taken.fields) == ("该邮箱已注册", {"email": ["该邮箱已注册"]})
     same_firm = refusal(Conflict, services.register_enterprise, email="other@example.cn", password=PASSWORD,
                         facts=enterprise_facts())
-    assert list(same_firm.fields) == ["enterprise.uscc"] and same_firm.fields["enterprise.uscc"]
+    assert same_firm.message == "该统一社会信用代码已注册；如为贵司代码被占用，请联系管理员认领"
+    assert same_firm.fields == {"enterprise.uscc": ["该统一社会信用代码已注册"]}
 
 
 def fail_at(email: str, *moments: dt.datetime) -> None:
@@ -233,7 +234,8 @@ def test_enrolling_ends_every_other_sign_in_and_upgrades_this_one(ctx):
     assert (this.second_factor, this.totp_setup_secret) == (True, None)
     assert (live(this), live(other_web), live(other_api), live(stranger)) == (True, False, False, True)
     [event] = audited("auth.sessions_ended")
-    assert (event.actor_id, event.target_id, event.detail) == (user.id, user.id, {"ended": 2, "why": "two_factor_enable"})
+    assert (event.actor_id, event.target_type, event.target_id, event.detail) == (
+        user.id, "user", user.id, {"ended": 2, "why": "two_factor_enable"})
 
 
 def test_a_password_change_checks_the_old_and_the_new_and_ends_the_others(ctx):
@@ -241,8 +243,11 @@ def test_a_password_change_checks_the_old_and_the_new_and_ends_the_others(ctx):
     this, other = signed_in(user), signed_in(user, TokenKind.API)
     wrong = refusal(InvalidInput, services.change_password, user=user, token=this, current="nope", new="Brand-new-2026")
     assert (wrong.message, wrong.fields) == ("当前密码不正确", {"current": ["当前密码不正确"]})
-    assert [e.actor_id for e in audited("auth.password_change_failed")] == [user.id]
+    assert [(e.actor_id, e.target_type, e.target_id) for e in audited("auth.password_change_failed")] == [
+        (user.id, "user", user.id)]
     assert db.session.scalar(sa.select(sa.func.count(LoginFailure.id)).filter_by(email=user.email)) == 1
+    refusal(InvalidInput, services.change_password, user=user, token=this, current=None, new="Brand-new-2026")
+    assert db.session.scalar(sa.select(sa.func.count(LoginFailure.id)).filter_by(email=user.email)) == 2
     weak = refusal(InvalidInput, services.change_password, user=user, token=this, current=PASSWORD, new="short")
     assert (weak.message, weak.fields) == ("新密码不符合要求", {"password": ["密码至少需要 10 个字符"]})
     same = refusal(InvalidInput, services.change_password, user=user, token=this, current=PASSWORD, new=PASSWORD)
@@ -252,6 +257,13 @@ def test_a_password_change_checks_the_old_and_the_new_and_ends_the_others(ctx):
     assert (live(this), live(other)) == (True, False)
     [event] = audited("auth.password_change")
     assert (event.actor_id, event.target_id, event.detail) == (user.id, user.id, {"sessions_ended": 1})
+
+
+def test_a_sign_in_has_no_second_factor_unless_it_passed_one(ctx):
+    user = account()
+    secret, token = services.sign_in(user=user, kind=TokenKind.API)
+    assert token.second_factor is False and token.kind is TokenKind.API and token.user is user
+    assert services.sign_in(user=user, kind=TokenKind.WEB, second_factor=True)[1].second_factor is True
 
 
 def test_signing_out_ends_that_sign_in_only(ctx):
@@ -269,16 +281,17 @@ def test_an_administrator_is_created_or_reset_and_a_reset_ends_its_sign_ins(ctx)
                                                               "password": ["密码至少需要 10 个字符"]})
     admin, created = services.create_or_reset_admin(email=" Bureau@Example.CN ", password=PASSWORD)
     assert (created, admin.email, admin.role, admin.check_password(PASSWORD)) == (True, "bureau@example.cn", Role.ADMIN, True)
-    assert [e.target_id for e in audited("user.admin_create")] == [admin.id]
+    assert [(e.target_type, e.target_id) for e in audited("user.admin_create")] == [("user", admin.id)]
     session = signed_in(admin)
     admin.is_active = False
     again, created = services.create_or_reset_admin(email="bureau@example.cn", password="Another-pass-2026")
     assert (again is admin, created, admin.is_active, admin.check_password("Another-pass-2026")) == (True, False, True, True)
     assert not live(session)
-    assert [e.target_id for e in audited("user.admin_password")] == [admin.id]
+    assert [(e.target_type, e.target_id) for e in audited("user.admin_password")] == [("user", admin.id)]
     officer = account("institution", "officer@example.cn")
     taken = refusal(Conflict, services.create_or_reset_admin, email=officer.email, password=PASSWORD)
-    assert taken.fields == {"email": ["该邮箱已属于非管理员账户"]} and officer.role is Role.INSTITUTION
+    assert (taken.message, taken.fields) == ("该邮箱已属于非管理员账户", {"email": ["该邮箱已属于非管理员账户"]})
+    assert officer.role is Role.INSTITUTION
 
 
 def test_the_enterprise_of_a_user(ctx):
@@ -295,7 +308,9 @@ def test_a_token_lives_as_long_as_its_kind_allows(app, ctx):
     assert (web.second_factor, api.second_factor) == (False, True)
     assert before + app.config["WEB_SESSION_TTL"] <= web.expires_at <= now_utc() + app.config["WEB_SESSION_TTL"]
     assert before + app.config["API_TOKEN_TTL"] <= api.expires_at <= now_utc() + app.config["API_TOKEN_TTL"]
-    assert len(web_secret) >= 43 and web.token_hash == sessions._digest(web_secret) != web_secret
+    assert len(web_secret) == 43 and web.token_hash == sessions._digest(web_secret) != web_secret  # 256 bits
+    with app.test_request_context("/auth/login", environ_base={"REMOTE_ADDR": "10.1.2.3"}):
+        assert sessions.issue(user=user, kind=TokenKind.WEB)[1].ip == "10.1.2.3"
     with app.test_request_context("/api/v1/needs"):
         assert sessions.resolve(api_secret, kind=TokenKind.API) is api
         assert sessions.resolve(api_secret, kind=TokenKind.WEB) is None  # a bearer token is no cookie
@@ -315,6 +330,7 @@ def test_a_browser_session_ends_after_its_idle_time_and_records_use_once_a_minut
     idle = app.config["WEB_SESSION_IDLE"]
     with app.test_request_context("/account", method="POST"):
         assert sessions.resolve(secret, kind=TokenKind.WEB) is token and token.last_used_at is not None
+        assert token in db.session.dirty  # a writing request carries the use in its own transaction
         first = token.last_used_at
         assert sessions.resolve(secret, kind=TokenKind.WEB) is token and token.last_used_at == first
         token.last_used_at = now_utc() - sessions.TOUCH_EVERY - dt.timedelta(seconds=1)
@@ -329,9 +345,37 @@ def test_a_browser_session_ends_after_its_idle_time_and_records_use_once_a_minut
         token.last_used_at = now_utc() - sessions.TOUCH_EVERY - dt.timedelta(seconds=1)
         db.session.commit()
         assert sessions.resolve(secret, kind=TokenKind.WEB) is token
+        assert token not in db.session.dirty
     # A page view records the use on a connection of its own: it is in the database, committed.
     stored = db.session.scalar(sa.select(AuthToken.last_used_at).where(AuthToken.id == token.id))
-    assert now_utc() - stored < dt.timedelta(seconds=30)
+    assert now_utc() - stored < dt.timedelta(seconds=30) and token.last_used_at == stored
+    with app.test_request_context("/account", method="POST"):
+        used = token.last_used_at
+        sessions._touch(token, used + sessions.TOUCH_EVERY)  # a minute on: recorded again
+        assert token.last_used_at == used + sessions.TOUCH_EVERY
+        sessions._touch(token, token.last_used_at + sessions.TOUCH_EVERY - dt.timedelta(microseconds=1))
+        assert token.last_used_at == used + sessions.TOUCH_EVERY
+
+
+def test_a_busy_database_does_not_fail_a_page_for_recording_its_use(app, ctx, monkeypatch, caplog):
+    user = account()
+    secret, token = sessions.issue(user=user, kind=TokenKind.WEB)
+    token.last_used_at = now_utc() - sessions.TOUCH_EVERY * 2
+    db.session.commit()
+    before = token.last_used_at
+
+    class Busy:
+        def __enter__(self):
+            raise sa.exc.OperationalError("UPDATE", {}, Exception("database is locked"))
+
+        def __exit__(self, *exc):
+            return False
+
+    with monkeypatch.context() as patched, app.test_request_context("/account"):
+        patched.setattr(type(db.engine), "begin", lambda self: Busy())
+        assert sessions.resolve(secret, kind=TokenKind.WEB) is token
+    assert token.last_used_at == before
+    assert caplog.records[-1].getMessage() == f"could not record the use of session {token.id} now"
 
 
 def test_revoking_all_keeps_the_one_asked_for(ctx):
@@ -366,7 +410,9 @@ def test_enrolment_needs_a_right_code_and_gives_ten_recovery_codes(ctx):
     assert two_factor.enabled(user) and user.totp_secret == secret
     assert user.totp_last_step in {int(time.time() // 30) + d for d in (-1, 0, 1)}
     assert user.recovery_codes == [two_factor._digest(c) for c in codes] and codes[0] not in user.recovery_codes
-    assert [e.target_id for e in audited("auth.two_factor_enable")] == [user.id]
+    assert [(e.actor_id, e.target_type, e.target_id) for e in audited("auth.two_factor_enable")] == [
+        (user.id, "user", user.id)]
+    refusal(InvalidInput, two_factor.confirm, user=user, secret=secret, code=None)
     uri = two_factor.provisioning_uri(user, secret)
     assert uri.startswith("otpauth://totp/") and f"secret={secret}" in uri
     assert "issuer=%E9%AB%98%E6%96%B0%E9%87%91%E6%9C%8D" in uri and user.email.replace("@", "%40") in uri
@@ -399,9 +445,11 @@ def test_a_code_works_once_and_a_recovery_code_once(ctx):
     assert not two_factor.verify(user=user, code=codes[3])
     assert len(user.recovery_codes) == 9
     [event] = audited("auth.recovery_code_used")
-    assert (event.actor_id, event.detail) == (user.id, {"left": 9})
+    assert (event.actor_id, event.target_type, event.target_id, event.detail) == (user.id, "user", user.id, {"left": 9})
     assert not two_factor.verify(user=user, code="") and not two_factor.verify(user=user, code=None)
+    assert not two_factor.verify(user=user, code="   ")
     assert not two_factor.verify(user=account(), code=codes[4])  # no second factor: nothing to verify
+    assert not two_factor.verify(user=account(), code="123456")
 
 
 # ------------------------------------------------------------------ who is acting (auth/current.py)
@@ -447,7 +495,7 @@ def test_a_web_sign_in_starts_a_fresh_session_keeping_the_language(app, ctx):
     with app.test_request_context("/auth/login", method="POST"):
         session["planted"], session["lang"] = "x", "en"
         current.start_web_session(user, second_factor=True)
-        assert "planted" not in session and session["lang"] == "en" and not session.permanent
+        assert "planted" not in session and session["lang"] == "en" and session.permanent is False
         token = sessions.resolve(session[current.SESSION_KEY], kind=TokenKind.WEB)
         assert token.user is user and token.second_factor is True
     with app.test_request_context("/auth/login", method="POST"):

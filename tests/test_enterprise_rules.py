@@ -32,7 +32,7 @@ def test_every_missing_fact_is_named():
 
 @pytest.mark.parametrize("changes, expected", [
     ({"name": "云"}, {"name": ["企业名称应为 2 到 120 个字符"]}),
-    ({"uscc": "91500107MA5U8XGK7X"}, "uscc"),
+    ({"uscc": "91500107MA5U8XGK7X"}, {"uscc": ["统一社会信用代码校验位错误：第 18 位应为 T，请检查是否输入有误"]}),
     ({"industry": "mining"}, {"industry": ["未知的行业代码：mining"]}),
     ({"founded_on": "2016-05-20"}, {"founded_on": ["成立日期格式应为 YYYY-MM-DD"]}),
     ({"founded_on": dt.date(2026, 6, 2)}, {"founded_on": ["成立日期不能晚于今天"]}),
@@ -63,7 +63,7 @@ def test_each_fact_names_its_problem(changes, expected):
 @pytest.mark.parametrize("changes", [
     {"founded_on": TODAY}, {"founded_on": dt.date(1949, 10, 1)}, {"employees": 0}, {"employees": 1_000_000},
     {"annual_revenue_cny": 10**10}, {"annual_revenue_cny": 0}, {"rd_ratio_pct": 100}, {"rd_ratio_pct": 0.0},
-    {"ip_count": 100_000}, {"certifications": []}, {"district": "区"}, {"uscc": valid_uscc().lower()},
+    {"ip_count": 100_000}, {"ip_count": 0}, {"certifications": []}, {"district": "区"}, {"uscc": valid_uscc().lower()},
 ])
 def test_facts_on_the_edges_are_accepted(changes):
     assert problems(**changes) == {}
@@ -119,7 +119,8 @@ def test_a_firm_changes_its_own_facts_but_not_its_code(ctx):
     assert (cleared.message, cleared.fields) == ("企业信息有误", {"credit_rating": ["此项为必填项"]})
     firm = enterprises.update(actor=owner, values={
         "name": " 新名字科技 ", "district": " 渝北区 ", "industry": "life_health", "credit_rating": "AA",
-        "certifications": ["tech_sme", "tech_sme"], "employees": 5, "share_in_leads": False})
+        "certifications": ["tech_sme", "tech_sme"], "employees": 5, "share_in_leads": False, "has_collateral": 0})
+    assert firm.has_collateral is False
     assert (firm.name, firm.district, firm.industry.value, firm.credit_rating.value, firm.certifications,
             firm.employees) == ("新名字科技", "渝北区", "life_health", "AA", ["tech_sme"], 5)
     assert db.session.scalar(sa.select(sa.func.count(Consent.id))) == 0  # the consent did not change
@@ -156,3 +157,7 @@ def test_a_firm_sees_who_opened_its_profile_newest_first(ctx):
     assert [row[1] for row in seen] == [name] * 3
     assert [row[0] for row in seen] == sorted((row[0] for row in seen), reverse=True)
     assert len(enterprises.profile_viewers(enterprise_id=firm.enterprise_id, limit=2)) == 2
+    db.session.add_all(AuditEvent(action="profile.view", actor_id=bank.id, target_type="enterprise",
+                                  target_id=firm.enterprise_id) for _ in range(198))
+    db.session.flush()
+    assert len(enterprises.profile_viewers(enterprise_id=firm.enterprise_id)) == 200  # the latest 200

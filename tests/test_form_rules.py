@@ -21,8 +21,9 @@ class Form(FlaskForm):
     amount = forms.WanYuanField("金额")
     rate = forms.NumberField("利率")
     day = forms.DayField("日期")
-    kind = forms.ChoiceField("类型", choices=[("a", "甲"), ("b", "乙")])
-    tags = forms.MultiChoiceField("标签", choices=[("x", "X"), ("y", "Y")])
+    kind = forms.ChoiceField("类型", [forms.required("请选类型")], choices=[("a", "甲"), ("b", "乙")])
+    tags = forms.MultiChoiceField("标签", [forms.validators.Length(max=1, message="最多一项")],
+                                  choices=[("x", "X"), ("y", "Y")])
     must = forms.fields.StringField("必填", [forms.required()])
 
 
@@ -79,12 +80,24 @@ def test_a_day_field(app, typed, problem):
     assert (made.day.data is None) == (problem is not None or typed == "")
 
 
+def test_choices_keep_their_labels_and_validators(app):
+    made = form(app)
+    assert (made.kind.label.text, made.tags.label.text) == ("类型", "标签")
+    assert [(c.value, c.label) for c in made.kind.choices] == [("a", "甲"), ("b", "乙")]
+    assert [(c.value, c.label) for c in made.tags.choices] == [("x", "X"), ("y", "Y")]
+    assert "请选类型" in form(app, kind="").kind.errors
+    with app.test_request_context("/", method="POST"):
+        both = Form(formdata=MultiDict([("kind", "a"), ("must", "有"), ("tags", "x"), ("tags", "y")]))
+        both.validate()
+        assert both.tags.errors == ["最多一项"]
+
+
 def test_choices_are_the_listed_ones_only(app):
     assert form(app, kind="b").kind.errors == [] and form(app, kind="z").kind.errors == ["请选择列表中的一项"]
     with app.test_request_context("/", method="POST"):
-        made = Form(formdata=MultiDict([("kind", "a"), ("must", "有"), ("tags", "x"), ("tags", "y")]))
-        assert made.validate() and made.tags.data == ["x", "y"]
-        made = Form(formdata=MultiDict([("kind", "a"), ("must", "有"), ("tags", "x"), ("tags", "q")]))
+        made = Form(formdata=MultiDict([("kind", "a"), ("must", "有"), ("tags", "y")]))
+        assert made.validate() and made.tags.data == ["y"]
+        made = Form(formdata=MultiDict([("kind", "a"), ("must", "有"), ("tags", "q")]))
         assert not made.validate() and made.tags.errors == ["包含无效的选项"]
         made = Form(formdata=MultiDict([("kind", "a"), ("must", "有")]))
         assert made.validate() and made.tags.data == []
@@ -93,6 +106,10 @@ def test_choices_are_the_listed_ones_only(app):
 def test_a_required_field_says_so(app):
     assert form(app, must="").must.errors == ["此项为必填项"]
     with app.test_request_context("/"):
+        field = forms.fields.StringField("x", [forms.required()])
+        bound = field.bind(FlaskForm(meta={"csrf": False}), "x")
+        bound.process(MultiDict({}))
+        assert not bound.validate(FlaskForm(meta={"csrf": False})) and bound.errors == ["此项为必填项"]
         field = forms.fields.StringField("x", [forms.required("请填写名称")])
         bound = field.bind(FlaskForm(meta={"csrf": False}), "x")
         bound.process(MultiDict({}))
@@ -136,7 +153,7 @@ def test_a_domain_error_in_the_api_is_the_contracts_shape(app):
 
 def test_a_domain_error_on_a_page_is_a_page_with_the_message(app):
     body, status = answer(app, "/enterprise/needs", errors.Forbidden("无权访问"))
-    assert status == 403 and "无权访问" in body
+    assert status == 403 and "无权访问" in body and '<div class="display-4 text-muted">403</div>' in body
 
 
 @pytest.mark.parametrize("kind, status, code", [
@@ -197,7 +214,7 @@ def test_anything_unexpected_is_a_500_without_internals(app, caplog):
     with app.test_request_context("/api/v1/needs", method="POST"):
         response = errors.handle_unexpected(RuntimeError("secret detail"))
     assert response.status_code == 500 and "secret detail" not in response.get_data(as_text=True)
-    assert "unhandled error on POST /api/v1/needs" in caplog.text
+    assert caplog.records[-1].getMessage() == "unhandled error on POST /api/v1/needs"
     with app.test_request_context("/account"):
         body, status = errors.handle_unexpected(RuntimeError("secret detail"))
     assert status == 500 and "secret detail" not in body

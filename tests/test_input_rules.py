@@ -260,10 +260,32 @@ def test_a_page_offset_is_whatever_was_typed_within_bounds(app, query, offset):
 @pytest.mark.parametrize("target, safe", [
     ("/account", "/account"), (" /needs/3?x=1 ", "/needs/3?x=1"), (None, "/home"), ("", "/home"),
     ("https://evil.example/", "/home"), ("//evil.example", "/home"), ("/\\evil.example", "/home"),
-    ("account", "/home"), ("javascript:alert(1)", "/home"), ("http:/account", "/home"),
+    ("account", "/home"), ("javascript:alert(1)", "/home"), ("http:/account", "/home"), ("///evil.example", "/home"),
+    ("/\t/evil.example", "/home"), ("/account\n", "/account"), ("/a\nb", "/home"), ("/a\x7fb", "/home"),
+    ("/needs?next=//x", "/needs?next=//x"),
 ])
 def test_a_redirect_never_leaves_the_site(target, safe):
     assert urls.safe_next(target, "/home") == safe
+
+
+def test_each_role_sees_its_own_products(ctx):
+    import sqlalchemy as sa
+
+    from models import Institution, Product, Role, User, db
+
+    banks = [Institution(name=f"银行{i}", kind="bank") for i in range(2)]
+    db.session.add_all(banks)
+    db.session.flush()
+    made = [Product(institution_id=bank.id, name="贷", kind="credit_loan", min_amount_cny=1, max_amount_cny=2,
+                    min_term_months=1, max_term_months=2, rate_min_pct=1, rate_max_pct=2, status="active",
+                    description="", industries=[], required_certifications=[], min_years=0,
+                    min_annual_revenue_cny=0, min_ip_count=0, collateral_required=False) for bank in banks]
+    db.session.add_all(made)
+    db.session.flush()
+    seen = lambda actor: {p.id for p in db.session.scalars(scoping.products(actor))}  # noqa: E731
+    assert seen(User(role=Role.INSTITUTION, institution_id=banks[0].id)) == {made[0].id}
+    assert seen(User(role=Role.ADMIN)) == {made[0].id, made[1].id}
+    assert seen(User(role=Role.ENTERPRISE, enterprise_id=1)) == set()
 
 
 def test_a_missing_row_is_not_found_with_the_message_given(ctx):

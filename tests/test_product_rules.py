@@ -193,6 +193,18 @@ def test_the_preview_counts_the_open_needs_a_product_would_fit(officer):
     assert products.open_needs_fitting({k: FLAT[k] for k in products.TERMS}, today=today) == 1
     assert products.open_needs_fitting({**FLAT, "min_term_months": 0}, today=today) == 0
     assert products.open_needs_fitting(FLAT) == 1
+    # On a day when the firm was not yet a year old, the product's one-year rule leaves it out.
+    assert products.open_needs_fitting(FLAT, today=dt.date(2017, 1, 1)) == 0
+
+
+def test_a_product_without_rules_fits_a_new_firm_without_revenue_or_ip(officer):
+    from matchmaker.needs import services as needs
+
+    young = user(person("enterprise", founded_on=dt.date.today() - dt.timedelta(days=30), annual_revenue_cny=0,
+                        ip_count=0))
+    needs.create(actor=young, values={"amount_cny": 2_000_000, "term_months": 12})
+    db.session.flush()
+    assert products.open_needs_fitting({k: FLAT[k] for k in products.TERMS}, today=dt.date.today()) == 1
 
 
 def test_the_preview_of_an_empty_market_is_nought(officer):

@@ -104,7 +104,7 @@ def disburse(*, actor: User, application_id: int, amount_cny: int) -> Applicatio
     # gets 409; the need's other live applications end, and their banks see why.
     closed = db.session.execute(
         sa.update(FinancingNeed).where(FinancingNeed.id == application.need_id, FinancingNeed.status == NeedStatus.OPEN)
-        .values(status=NeedStatus.CLOSED).execution_options(synchronize_session=False))  # updated_at: onupdate
+        .values(status=NeedStatus.CLOSED))  # updated_at: its onupdate
     if closed.rowcount != 1:
         raise Conflict("该融资需求已获放款或已撤回，不能再放款")
     _end_others(application, actor=actor)

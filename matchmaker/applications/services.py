@@ -67,7 +67,7 @@ def create(*, actor: User, need_id: int, product_id: int) -> Application:
     return application
 
 
-def transition(*, application: Application, to: ApplicationStatus, actor: User, note: str = "",
+def transition(*, application: Application, to: ApplicationStatus, actor: User, note: str,
                values: dict | None = None) -> Application:
     """Move ``application`` to ``to`` if, and only if, it is still in a state that allows it.
 
@@ -75,16 +75,15 @@ def transition(*, application: Application, to: ApplicationStatus, actor: User, 
     and the other finds it changed and gets 409.
     """
     allowed = [state for state, targets in TRANSITIONS.items() if to in targets]
+    previous = application.status  # as this request read it; the update below brings the copy up to date
     result = db.session.execute(
         sa.update(Application)
         .where(Application.id == application.id, Application.status.in_(allowed))
         .values(status=to, **(values or {}))
-        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         db.session.refresh(application)
         raise Conflict(f"申请当前状态为“{application.status.label}”，不能变为“{to.label}”")
-    previous = application.status
     db.session.refresh(application)
     db.session.add(ApplicationEvent(application_id=application.id, from_status=previous, to_status=to,
                                     actor_id=actor.id, note=note))

@@ -40,9 +40,8 @@ def start_web_session(user: User, *, second_factor: bool = False) -> None:
 
     secret, _ = sign_in(user=user, kind=TokenKind.WEB, second_factor=second_factor)
     lang = session.get("lang")
-    session.clear()  # a fresh session at sign-in, so nothing planted before it survives
+    session.clear()  # a fresh session at sign-in, so nothing planted before it survives (nor "permanent")
     session[SESSION_KEY] = secret
-    session.permanent = False
     if lang:
         session["lang"] = lang
 

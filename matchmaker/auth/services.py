@@ -86,7 +86,7 @@ def register_enterprise(*, email: str, password: str, facts: Mapping[str, Any]) 
     try:
         enterprise = enterprise_services.create(facts=facts)
     except Conflict as conflict:
-        raise Conflict(conflict.message, {"enterprise.uscc": conflict.fields.get("uscc", [])}) from None
+        raise Conflict(conflict.message, {"enterprise.uscc": conflict.fields["uscc"]}) from None
     user = User(email=email, role=Role.ENTERPRISE, enterprise=enterprise)
     user.set_password(password)
     db.session.add(user)
@@ -194,7 +194,7 @@ def enable_two_factor(*, user: User, token: AuthToken, code: str) -> list[str]:
 def change_password(*, user: User, token: AuthToken, current: str, new: str) -> int:
     """A new password, given the current one; every other sign-in of the account ends (made with the
     old password, perhaps by whoever learnt it). → how many sign-ins ended."""
-    if not user.check_password(current or ""):
+    if not (current and user.check_password(current)):
         _count_failure(user.email, "auth.password_change_failed", actor_id=user.id, target_type="user",
                        target_id=user.id)
         raise InvalidInput("当前密码不正确", {"current": ["当前密码不正确"]})
@@ -248,4 +248,4 @@ def create_or_reset_admin(*, email: str, password: str) -> tuple[User, bool]:
 
 
 def enterprise_of(user: User) -> Enterprise | None:
-    return user.enterprise if user.role is Role.ENTERPRISE else None
+    return user.enterprise  # only an enterprise's user has one (the users table's tenant CHECK)

@@ -93,7 +93,8 @@ def revoke_all(*, user: User, keep: AuthToken | None = None) -> int:
     query = sa.update(AuthToken).where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
     if keep is not None:
         query = query.where(AuthToken.id != keep.id)
-    return db.session.execute(query.values(revoked_at=now_utc()), execution_options={"synchronize_session": False}).rowcount
+    # The session's own copies of those tokens are revoked too (synchronize_session "auto").
+    return db.session.execute(query.values(revoked_at=now_utc())).rowcount
 
 
 def expires_in(token: AuthToken) -> dt.timedelta:

@@ -62,7 +62,7 @@ def _matching_step(secret: str, code: str, now: float) -> int | None:
 def confirm(*, user: User, secret: str, code: str) -> list[str]:
     """Turn two-factor sign-in on once the person proves the authenticator app has the secret;
     → the recovery codes, shown once."""
-    step = _matching_step(secret, (code or "").strip(), time.time())
+    step = _matching_step(secret, code.strip(), time.time()) if code else None
     if step is None:
         raise InvalidInput("验证码不正确", {"code": ["验证码不正确，请核对手机上的 6 位数字"]})
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
@@ -74,9 +74,9 @@ def confirm(*, user: User, secret: str, code: str) -> list[str]:
 
 def verify(*, user: User, code: str | None) -> bool:
     """The second factor: a fresh one-time code, or an unused recovery code (then spent)."""
-    code = (code or "").strip()
-    if not code or not enabled(user):
+    if not code or not code.strip() or not enabled(user):
         return False
+    code = code.strip()
     step = _matching_step(user.totp_secret, code, time.time())
     if step is not None:
         if user.totp_last_step is not None and step <= user.totp_last_step:

@@ -104,7 +104,7 @@ def create(*, facts: Mapping[str, Any]) -> Enterprise:
         credit_rating=CreditRating(facts["credit_rating"]),
         district=facts["district"].strip(),
         has_collateral=bool(facts["has_collateral"]),
-        share_in_leads=bool(facts.get("share_in_leads", False)),
+        share_in_leads=bool(facts.get("share_in_leads")),
     )
     db.session.add(enterprise)
     db.session.flush()
@@ -180,7 +180,7 @@ def profile_viewers(*, enterprise_id: int, limit: int = 200) -> list[tuple]:
 
     return db.session.execute(
         sa.select(AuditEvent.at, Institution.name)
-        .join(User, User.id == AuditEvent.actor_id).join(Institution, Institution.id == User.institution_id)
+        .join(User, User.id == AuditEvent.actor_id).join(Institution)
         .where(AuditEvent.action == "profile.view", AuditEvent.target_type == "enterprise",
                AuditEvent.target_id == enterprise_id)
         .order_by(AuditEvent.at.desc()).limit(limit)).all()
