@@ -76,8 +76,7 @@ def handle_http_exception(error: HTTPException):
         if isinstance(error, CSRFError):
             return _html_error(400, "表单已失效（缺少或无效的安全令牌），请返回上一页重新提交。")
         return _html_error(error.code or 500, None)
-    fields = None
-    message = None
+    fields = message = None  # the contract's default message for the status, and no fields
     data = getattr(error, "data", None) or {}
     if error.code == 400:
         message = data.get("message") or "请求体不是有效的 JSON"

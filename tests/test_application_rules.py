@@ -48,10 +48,11 @@ def test_an_application_records_the_need_the_product_and_the_consent(market, ctx
     consent = db.session.scalars(sa.select(Consent).order_by(Consent.id.desc())).first()
     assert (consent.enterprise_id, consent.scope, consent.institution_id, consent.granted, consent.actor_id) == (
         firm.enterprise_id, "profile_share", product.institution_id, True, firm.id)
-    assert events("application.create")[-1].detail == {"need_id": need.id, "product_id": product.id}
-    assert (events("application.create")[-1].target_id, events("application.create")[-1].actor_id) == (made.id, firm.id)
+    created = events("application.create")[-1]
+    assert (created.actor_id, created.target_type, created.target_id, created.detail) == (
+        firm.id, "application", made.id, {"need_id": need.id, "product_id": product.id})
     shared = events("consent.change")[-1]
-    assert (shared.target_type, shared.target_id, shared.detail) == (
+    assert (shared.actor_id, shared.target_type, shared.target_id, shared.detail) == (firm.id,
         "enterprise", firm.enterprise_id, {"scope": "profile_share", "institution_id": product.institution_id,
                                            "granted": True})
     twice = refusal(Conflict, applications.create, actor=firm, need_id=need.id, product_id=product.id)
@@ -67,7 +68,7 @@ def test_only_a_firm_applies_with_its_own_open_need_to_an_active_product(market,
     assert refusal(NotFound, applications.create, actor=stranger, need_id=need_id,
                    product_id=product_id).message == "融资需求不存在"
     second = _copy_product(market)
-    for bad in (0, 10**12, second.id + 1):
+    for bad in (0, 10**12, second.id + 1, str(second.id), True):
         missing = refusal(InvalidInput, applications.create, actor=firm, need_id=need_id, product_id=bad)
         assert (missing.message, missing.fields) == ("产品不存在", {"product_id": ["产品不存在"]})
     second.status = ProductStatus.PAUSED

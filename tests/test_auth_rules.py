@@ -56,6 +56,7 @@ def test_one_spelling_per_mailbox(written):
 
 @pytest.mark.parametrize("written, stored", [
     ("NoAtSign", "noatsign"), (None, ""), ("A@B@Example.CN", "a@b@example.cn"), ("U@-Bad-.Example", "u@-bad-.example"),
+    ("A@B@BÜCHER.example", "a@b@xn--bcher-kva.example"),  # the domain is what follows the last "@"
 ])
 def test_what_is_no_plain_address_is_still_spelt_one_way(written, stored):
     assert services.normalize_email(written) == stored
@@ -126,6 +127,36 @@ def test_failures_spread_wider_than_the_window_do_not_lock(ctx):
 def test_the_lock_lasts_until_the_window_of_the_first_failure_ends(ctx):
     fail_at("e@x.cn", *(NOW - dt.timedelta(seconds=k) for k in range(10)))  # ten in ten seconds
     assert services.locked_until("e@x.cn", at=NOW) == NOW - dt.timedelta(seconds=9) + 15 * MINUTE
+
+
+def test_of_several_bursts_the_lock_ends_with_the_latest_end(ctx):
+    # Eleven failures a second apart: two windows of ten; the newer one's window ends later.
+    fail_at("g@x.cn", *(NOW - dt.timedelta(seconds=k) for k in range(11)))
+    assert services.locked_until("g@x.cn", at=NOW) == NOW - dt.timedelta(seconds=9) + 15 * MINUTE
+
+
+def test_the_lock_ends_at_its_end_not_after(ctx):
+    fail_at("h@x.cn", *(NOW - dt.timedelta(seconds=6 * k) for k in range(10)))  # ten within 54 s
+    end = NOW - dt.timedelta(seconds=54) + 15 * MINUTE
+    assert services.locked_until("h@x.cn", at=end - dt.timedelta(microseconds=1)) == end
+    assert services.locked_until("h@x.cn", at=end) is None
+
+
+def test_the_last_second_of_a_lock_is_still_a_second(ctx):
+    user = account()
+    oldest = now_utc() - 15 * MINUTE + dt.timedelta(milliseconds=500)
+    fail_at(user.email, *(oldest + dt.timedelta(milliseconds=50 * k) for k in range(10)))
+    refused = refusal(TooManyRequests, services.authenticate, email=user.email, password=PASSWORD)
+    assert refused.headers == {"Retry-After": "1"}
+
+
+def test_a_failure_keeps_the_address_and_a_long_email_fits_its_column(app, ctx):
+    long_email = "x" * 250 + "@example.cn"
+    with app.test_request_context("/auth/login", environ_base={"REMOTE_ADDR": "10.9.8.7"}):
+        refusal(Unauthorized, services.authenticate, email=long_email, password=PASSWORD)
+    failure = db.session.scalars(sa.select(LoginFailure)).one()
+    assert (failure.ip, failure.email) == ("10.9.8.7", long_email[:254])
+    assert audited("auth.login_failed")[0].detail == {"email": long_email[:254]}
 
 
 def test_an_old_burst_has_expired(ctx):

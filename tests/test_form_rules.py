@@ -152,8 +152,8 @@ def test_a_domain_error_in_the_api_is_the_contracts_shape(app):
 
 
 def test_a_domain_error_on_a_page_is_a_page_with_the_message(app):
-    body, status = answer(app, "/enterprise/needs", errors.Forbidden("无权访问"))
-    assert status == 403 and "无权访问" in body and '<div class="display-4 text-muted">403</div>' in body
+    body, status = answer(app, "/enterprise/needs", errors.Forbidden("只给甲机构看"))
+    assert status == 403 and "只给甲机构看" in body and '<div class="display-4 text-muted">403</div>' in body
 
 
 @pytest.mark.parametrize("kind, status, code", [
@@ -205,9 +205,13 @@ def test_http_errors_on_pages(app):
     from flask_wtf.csrf import CSRFError
 
     body, status = answer(app, "/auth/login", CSRFError())
-    assert status == 400 and "表单已失效（缺少或无效的安全令牌），请返回上一页重新提交。" in body
+    assert status == 400 and '<p class="lead">表单已失效（缺少或无效的安全令牌），请返回上一页重新提交。</p>' in body
     body, status = answer(app, "/nowhere", HTTPNotFound())
     assert status == 404
+    from werkzeug.exceptions import HTTPException
+
+    assert answer(app, "/nowhere", HTTPException())[1] == 500  # an error without a status is the server's
+    assert answer(app, "/api/v1/needs", HTTPException()).status_code == 500
 
 
 def test_anything_unexpected_is_a_500_without_internals(app, caplog):
@@ -222,3 +226,37 @@ def test_anything_unexpected_is_a_500_without_internals(app, caplog):
         assert errors.wants_json()
     with app.test_request_context("/apiary"):
         assert not errors.wants_json()
+
+
+def test_the_handlers_are_installed_for_every_kind_of_error(other_app):
+    from werkzeug.exceptions import InternalServerError
+
+    app = other_app(PROPAGATE_EXCEPTIONS=False)
+
+    def boom():
+        raise RuntimeError("secret detail")
+
+    def aborted():
+        raise InternalServerError()
+
+    app.add_url_rule("/api/v1/boom", view_func=boom)
+    app.add_url_rule("/api/v1/aborted", view_func=aborted)
+    app.add_url_rule("/boom", view_func=boom)
+    client = app.test_client()
+    for path in ("/api/v1/boom", "/api/v1/aborted"):
+        response = client.get(path)
+        assert response.status_code == 500 and response.json["error"]["code"] == "internal_error"
+    page = client.get("/boom")
+    assert page.status_code == 500 and "secret detail" not in page.get_data(as_text=True)
+    assert '<div class="display-4 text-muted">500</div>' in page.get_data(as_text=True)
+
+
+def test_every_page_knows_who_is_signed_in_and_the_roles(app):
+    from flask import g, render_template_string
+
+    from models import Role, User
+
+    with app.test_request_context("/"):
+        g.user = User(email="o@x.cn", role=Role.ADMIN)
+        shown = render_template_string("{{ current_user.email }} {{ Role.ADMIN.value }} {{ now().year > 2000 }}")
+    assert shown == "o@x.cn admin True"

@@ -288,6 +288,23 @@ def test_each_role_sees_its_own_products(ctx):
     assert seen(User(role=Role.ENTERPRISE, enterprise_id=1)) == set()
 
 
+def test_needs_are_seen_by_their_firm_and_the_bureau_only(ctx):
+    from models import Enterprise, FinancingNeed, Role, User, db
+    from tests.conftest import enterprise_facts
+
+    firm = Enterprise(**enterprise_facts())
+    db.session.add(firm)
+    db.session.flush()
+    need = FinancingNeed(enterprise_id=firm.id, amount_cny=1_000_000, term_months=12)
+    db.session.add(need)
+    db.session.flush()
+    seen = lambda actor: [n.id for n in db.session.scalars(scoping.needs(actor))]  # noqa: E731
+    assert seen(User(role=Role.ENTERPRISE, enterprise_id=firm.id)) == [need.id]
+    assert seen(User(role=Role.ADMIN)) == [need.id]
+    assert seen(User(role=Role.ENTERPRISE, enterprise_id=firm.id + 1)) == []
+    assert seen(User(role=Role.INSTITUTION, institution_id=1)) == []  # only through applications and leads
+
+
 def test_a_missing_row_is_not_found_with_the_message_given(ctx):
     import sqlalchemy as sa
 

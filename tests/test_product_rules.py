@@ -44,7 +44,8 @@ def test_a_new_product_names_every_missing_term():
     ({"min_term_months": 37}, {"min_term_months": ["最短期限不能长于最长期限"]}),
     ({"rate_min_pct": 5.6}, {"rate_min_pct": ["最低利率不能高于最高利率"]}),
     ({"industries": ["next_gen_it", "mining", 7]}, {"industries": ["未知的行业代码：mining、7"]}),
-    ({"required_certifications": ["iso9001"]}, {"required_certifications": ["未知的资质代码：iso9001"]}),
+    ({"required_certifications": ["iso9001", "tech_sme", "cmmi"]}, {"required_certifications": ["未知的资质代码：iso9001、cmmi"]}),
+    ({"min_years": None, "min_ip_count": -5}, {"min_ip_count": ["知识产权数量要求不能为负数"]}),
     ({"min_credit_rating": "AAAA"}, {"min_credit_rating": ["未知的信用评级：AAAA"]}),
     ({"min_years": -1}, {"min_years": ["经营年限要求不能为负数"]}),
     ({"min_years": 101}, {"min_years": ["经营年限要求超出合理范围（最大 100）"]}),
@@ -153,7 +154,7 @@ def test_an_update_changes_what_it_names_and_retired_is_final(officer):
         final = refusal(Conflict, products.update, actor=officer, product_id=product.id, values=again)
         assert final.message == "产品已下架（retired），不能再上架或暂停；请发布新产品"
         assert final.fields == {"status": ["已下架的产品不能再改变状态"]}
-    products.update(actor=officer, product_id=product.id, values={"description": "已下架的说明"})
+    products.update(actor=officer, product_id=product.id, values={"description": "  已下架的说明 \n"})
     products.update(actor=officer, product_id=product.id, values={"status": "retired"})
     assert (product.status, product.description) == (ProductStatus.RETIRED, "已下架的说明")
 

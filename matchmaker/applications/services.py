@@ -47,8 +47,7 @@ def create(*, actor: User, need_id: int, product_id: int) -> Application:
     application = Application(
         need_id=need.id, product_id=product.id, enterprise_id=need.enterprise_id,
         institution_id=product.institution_id, amount_cny=need.amount_cny, term_months=need.term_months,
-        status=ApplicationStatus.SUBMITTED,
-    )
+    )  # submitted: the column's default
     db.session.add(application)
     try:
         db.session.flush()
@@ -56,8 +55,8 @@ def create(*, actor: User, need_id: int, product_id: int) -> Application:
         # Another request stored the same (need, product) first; this request ends here anyway.
         db.session.rollback()
         raise Conflict("已向该产品提交过申请，请勿重复提交") from None
-    db.session.add(ApplicationEvent(application_id=application.id, from_status=None,
-                                    to_status=ApplicationStatus.SUBMITTED, actor_id=actor.id, note="企业提交申请"))
+    db.session.add(ApplicationEvent(application_id=application.id, to_status=ApplicationStatus.SUBMITTED,
+                                    actor_id=actor.id, note="企业提交申请"))  # from no status
     db.session.add(Consent(enterprise_id=need.enterprise_id, scope="profile_share",
                            institution_id=product.institution_id, granted=True, actor_id=actor.id))
     audit.record("application.create", actor_id=actor.id, target_type="application", target_id=application.id,

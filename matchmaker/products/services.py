@@ -32,9 +32,7 @@ def check(values: Mapping[str, Any], *, current: Product | None = None) -> dict[
         problems.setdefault(field, []).append(message)
 
     def value(field):
-        if field in values:
-            return values[field]
-        return getattr(current, field, None) if current is not None else None
+        return values[field] if field in values else getattr(current, field, None)
 
     if current is None:
         for field in ("name", "kind", "min_amount_cny", "max_amount_cny", "min_term_months", "max_term_months",
@@ -117,9 +115,8 @@ def create(*, actor: User, values: Mapping[str, Any]) -> Product:
     problems = check(values)
     if problems:
         raise InvalidInput("产品信息有误，请检查标出的字段", problems)
-    product = Product(institution_id=actor.institution_id, status=ProductStatus.ACTIVE, description="",
-                      industries=[], required_certifications=[], min_years=0, min_annual_revenue_cny=0,
-                      min_ip_count=0, collateral_required=False)
+    # Active, no description and no eligibility rule unless given: the columns' defaults.
+    product = Product(institution_id=actor.institution_id)
     _apply(product, {k: v for k, v in values.items() if k in TERMS + RULES})
     db.session.add(product)
     db.session.flush()
