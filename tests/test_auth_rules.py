@@ -287,7 +287,8 @@ def test_a_password_change_checks_the_old_and_the_new_and_ends_the_others(ctx):
     assert user.check_password("Brand-new-2026") and not user.check_password(PASSWORD)
     assert (live(this), live(other)) == (True, False)
     [event] = audited("auth.password_change")
-    assert (event.actor_id, event.target_id, event.detail) == (user.id, user.id, {"sessions_ended": 1})
+    assert (event.actor_id, event.target_type, event.target_id, event.detail) == (
+        user.id, "user", user.id, {"sessions_ended": 1})
 
 
 def test_a_sign_in_has_no_second_factor_unless_it_passed_one(ctx):

@@ -228,7 +228,7 @@ def test_anything_unexpected_is_a_500_without_internals(app, caplog):
         assert not errors.wants_json()
 
 
-def test_the_handlers_are_installed_for_every_kind_of_error(other_app):
+def test_the_handlers_are_installed_for_every_kind_of_error(other_app, caplog):
     from werkzeug.exceptions import InternalServerError
 
     app = other_app(PROPAGATE_EXCEPTIONS=False)
@@ -246,6 +246,7 @@ def test_the_handlers_are_installed_for_every_kind_of_error(other_app):
     for path in ("/api/v1/boom", "/api/v1/aborted"):
         response = client.get(path)
         assert response.status_code == 500 and response.json["error"]["code"] == "internal_error"
+        assert caplog.records[-1].getMessage() == f"unhandled error on GET {path}"  # with its traceback
     page = client.get("/boom")
     assert page.status_code == 500 and "secret detail" not in page.get_data(as_text=True)
     assert '<div class="display-4 text-muted">500</div>' in page.get_data(as_text=True)

@@ -262,7 +262,7 @@ def test_a_page_offset_is_whatever_was_typed_within_bounds(app, query, offset):
     ("https://evil.example/", "/home"), ("//evil.example", "/home"), ("/\\evil.example", "/home"),
     ("account", "/home"), ("javascript:alert(1)", "/home"), ("http:/account", "/home"), ("///evil.example", "/home"),
     ("/\t/evil.example", "/home"), ("/account\n", "/account"), ("/a\nb", "/home"), ("/a\x7fb", "/home"),
-    ("/needs?next=//x", "/needs?next=//x"),
+    ("/needs?next=//x", "/needs?next=//x"), ("/needs?q=a b", "/needs?q=a b"),
 ])
 def test_a_redirect_never_leaves_the_site(target, safe):
     assert urls.safe_next(target, "/home") == safe

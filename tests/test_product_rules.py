@@ -147,8 +147,9 @@ def test_an_update_changes_what_it_names_and_retired_is_final(officer):
                                                                   "institution_id": stranger.institution_id})
     assert (product.status, product.min_credit_rating.value, product.institution_id) == (
         ProductStatus.PAUSED, "A", officer.institution_id)
-    assert db.session.scalars(sa.select(AuditEvent).filter_by(action="product.update")).one().detail == {
-        "fields": ["institution_id", "min_credit_rating", "status"]}
+    event = db.session.scalars(sa.select(AuditEvent).filter_by(action="product.update")).one()
+    assert (event.actor_id, event.target_type, event.target_id, event.detail) == (
+        officer.id, "product", product.id, {"fields": ["institution_id", "min_credit_rating", "status"]})
     products.update(actor=officer, product_id=product.id, values={"status": "retired"})
     for again in ({"status": "active"}, {"status": "paused"}):
         final = refusal(Conflict, products.update, actor=officer, product_id=product.id, values=again)
@@ -176,6 +177,9 @@ def test_the_catalogue_shows_active_products_by_kind_institution_and_amount(offi
     assert ids(amount_cny=99_999) == []
     assert ids(limit=2) == [made[0].id, made[1].id] and ids(offset=1) == [made[1].id, other.id]
     assert products.catalogue(limit=1)[1] == 3
+    for _ in range(19):
+        products.create(actor=officer, values=PRODUCT)
+    assert len(products.catalogue()[0]) == 20 and products.catalogue()[1] == 22  # twenty to a page
     assert ids(kind="") == ids()
     refused = refusal(InvalidInput, products.catalogue, kind="x")
     assert (refused.message, refused.fields) == ("未知的产品类型", {"kind": ["未知的产品类型：x"]})

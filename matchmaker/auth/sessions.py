@@ -13,7 +13,6 @@ import secrets
 import sqlalchemy as sa
 import sqlalchemy.orm
 from flask import current_app, request
-from sqlalchemy.orm.attributes import set_committed_value
 
 from models import AuthToken, TokenKind, User, db, now_utc
 
@@ -80,8 +79,7 @@ def _touch(token: AuthToken, now: dt.datetime) -> None:
         # the next request records the use.
         log.warning("could not record the use of session %s now", token.id)
         return
-    set_committed_value(token, "last_used_at", now)
-    db.session.commit()
+    db.session.commit()  # ends this read's snapshot; the token's copy is read afresh when next used
 
 
 def revoke(token: AuthToken) -> None:
