@@ -6,30 +6,18 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
-from argon2 import PasswordHasher
 
-import models.user
 from matchmaker.applications import services as applications
-from matchmaker.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from matchmaker.errors import Conflict, Forbidden, InvalidInput, NotFound
 from matchmaker.institution import services as institutions
 from models import (
-    Application, ApplicationEvent, ApplicationStatus, AuditEvent, Consent, FinancingNeed, NeedStatus, Notification,
-    Product, ProductStatus, Role, User, db,
+    Application, ApplicationEvent, ApplicationStatus, Consent, FinancingNeed, NeedStatus, Notification,
+    Product, ProductStatus, Role, db,
 )
-from tests.test_decision_rules import _copy_product, decide, market, person, user  # noqa: F401  (the fixture)
+from tests.rule_helpers import administrator, audited as events, person, refusal, use_cheap_argon2, user
+from tests.test_decision_rules import _copy_product, decide, market  # noqa: F401  (the fixture)
 
 PASSWORD = "Qz7-kd9-Lm-rainbow"
-
-
-def refusal(expected, call, **kwargs) -> DomainError:
-    with pytest.raises(DomainError) as caught:
-        call(**kwargs)
-    assert type(caught.value) is expected
-    return caught.value
-
-
-def events(action: str) -> list[AuditEvent]:
-    return db.session.scalars(sa.select(AuditEvent).filter_by(action=action).order_by(AuditEvent.id)).all()
 
 
 def test_an_application_records_the_need_the_product_and_the_consent(market, ctx):  # noqa: F811
@@ -166,11 +154,8 @@ def test_an_application_reads_as_the_contract_and_its_timeline_in_hours(market, 
 
 @pytest.fixture
 def admin(ctx, monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(models.user, "_hasher", cheap)
-    bureau = User(email="bureau@example.cn", role=Role.ADMIN, password_hash="-")
-    db.session.add(bureau)
-    db.session.flush()
+    use_cheap_argon2(monkeypatch)
+    bureau = administrator()
     return bureau
 
 

@@ -8,22 +8,19 @@ import time
 import pyotp
 import pytest
 import sqlalchemy as sa
-from argon2 import PasswordHasher
 
-import models.user
 from matchmaker.auth import services, sessions, two_factor
-from matchmaker.errors import Conflict, DomainError, Forbidden, InvalidInput, TooManyRequests, Unauthorized
-from models import AuditEvent, AuthToken, Institution, LoginFailure, Role, TokenKind, User, db, now_utc
+from matchmaker.errors import Conflict, Forbidden, InvalidInput, TooManyRequests, Unauthorized
+from models import AuthToken, Institution, LoginFailure, Role, TokenKind, User, db, now_utc
 from tests.conftest import enterprise_facts, valid_uscc
+from tests.rule_helpers import audited, refusal, use_cheap_argon2
 
 PASSWORD = "Qz7-kd9-Lm-rainbow"
 
 
 @pytest.fixture(autouse=True)
 def cheap_argon2(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(models.user, "_hasher", cheap)
-    monkeypatch.setattr(models.user, "_DUMMY_HASH", cheap.hash("not-a-real-password"))
+    use_cheap_argon2(monkeypatch)
 
 
 def account(role: str = "institution", email: str | None = None, *, active: bool = True) -> User:
@@ -34,17 +31,6 @@ def account(role: str = "institution", email: str | None = None, *, active: bool
     db.session.add(user)
     db.session.flush()
     return user
-
-
-def refusal(kind, call, **kwargs) -> DomainError:
-    with pytest.raises(DomainError) as caught:
-        call(**kwargs)
-    assert type(caught.value) is kind
-    return caught.value
-
-
-def audited(action: str) -> list[AuditEvent]:
-    return db.session.scalars(sa.select(AuditEvent).filter_by(action=action).order_by(AuditEvent.id)).all()
 
 
 @pytest.mark.parametrize("written", [

@@ -4,36 +4,20 @@ invitation per lead, and the officer's inbox. Written to leave no mutant of
 ``matchmaker/applications/decisions.py`` alive (``make mutation``)."""
 import datetime as dt
 import math
-import uuid
-from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
 
 from matchmaker.applications import decisions
-from matchmaker.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from matchmaker.errors import Conflict, Forbidden, InvalidInput, NotFound
 from models import (
-    Application, ApplicationEvent, ApplicationStatus, AuditEvent, Enterprise, FinancingNeed, Institution, LeadInvitation,
-    Notification, Product, Role, User, db,
+    Application, ApplicationEvent, ApplicationStatus, AuditEvent, FinancingNeed, LeadInvitation, Notification, Product,
+    db,
 )
-from tests.conftest import enterprise_facts, valid_uscc
+from tests.rule_helpers import person, refusal, user
 from tests.test_institution import PRODUCT
 
 APPROVAL = {"approved_amount_cny": 1_000_000, "rate_pct": 4.2, "term_months": 12}
-
-
-def person(role: str, **facts) -> SimpleNamespace:
-    """A user of the role with its tenant, without a password: these tests never sign in, and skipping
-    Argon2 keeps them fast enough to run once per mutant."""
-    user = User(email=f"{role}-{uuid.uuid4().hex[:8]}@example.cn", role=Role(role), password_hash="-")
-    if role == "enterprise":
-        data = enterprise_facts(uscc=valid_uscc("915001" + uuid.uuid4().hex[:11].upper()), **facts)
-        user.enterprise = Enterprise(**{**data, "certifications": list(data["certifications"])})
-    else:
-        user.institution = Institution(name=f"测试银行{uuid.uuid4().hex[:6]}支行", kind="bank")
-    db.session.add(user)
-    db.session.commit()
-    return SimpleNamespace(id=user.id, enterprise_id=user.enterprise_id, institution_id=user.institution_id)
 
 
 @pytest.fixture
@@ -54,19 +38,8 @@ def market(ctx):
             "application": {"id": application.id}}
 
 
-def user(person) -> User:
-    return db.session.get(User, person.id)
-
-
 def application_of(market) -> Application:
     return db.session.get(Application, market["application"]["id"])
-
-
-def refusal(kind: type[DomainError], call, *args, **kwargs) -> DomainError:
-    with pytest.raises(DomainError) as caught:
-        call(*args, **kwargs)
-    assert type(caught.value) is kind
-    return caught.value
 
 
 def decide(market, **values):

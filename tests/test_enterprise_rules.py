@@ -8,10 +8,10 @@ import pytest
 import sqlalchemy as sa
 
 from matchmaker.enterprise import services as enterprises
-from matchmaker.errors import Conflict, DomainError, Forbidden, InvalidInput
+from matchmaker.errors import Conflict, Forbidden, InvalidInput
 from models import AuditEvent, Consent, Enterprise, db
 from tests.conftest import enterprise_facts, valid_uscc
-from tests.test_decision_rules import person, user
+from tests.rule_helpers import person, refusal, user
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -72,13 +72,6 @@ def test_facts_on_the_edges_are_accepted(changes):
 def test_today_is_today_when_not_given():
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     assert enterprises.check_facts(enterprise_facts(founded_on=tomorrow)) == {"founded_on": ["成立日期不能晚于今天"]}
-
-
-def refusal(expected, call, **kwargs) -> DomainError:
-    with pytest.raises(DomainError) as caught:
-        call(**kwargs)
-    assert type(caught.value) is expected
-    return caught.value
 
 
 def test_a_firm_is_stored_tidied_once_per_credit_code(ctx):

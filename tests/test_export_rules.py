@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from matchmaker.admin import export, stats
-from models import AuditEvent, Role, User, db
+from models import AuditEvent, db
+from tests.rule_helpers import administrator
 
 
 def market_figures(**changes) -> dict:
@@ -79,9 +80,7 @@ def test_ordinary_values_are_written_as_they_are(value):
 
 
 def test_an_export_is_named_by_its_period_and_audited(ctx):
-    admin = User(email="bureau@example.cn", role=Role.ADMIN, password_hash="-")
-    db.session.add(admin)
-    db.session.flush()
+    admin = administrator()
     body, name = export.export(actor=admin, period=stats.Period(start=dt.date(2021, 1, 1), end=dt.date(2021, 6, 30)))
     assert name == "matchmaker-stats-2021-01-01-2021-06-30.csv"
     assert rows_of(body)[0] == ["高新金服 市场统计", "2021-01-01 至 2021-06-30"]

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 
 from matchmaker.admin import history, outcomes
 from matchmaker.errors import InvalidInput
-from models import Application, ApplicationEvent, AuditEvent, Role, User, db
+from models import Application, ApplicationEvent, AuditEvent, db
 from tests.conftest import valid_uscc
+from tests.rule_helpers import administrator
 
 TODAY = dt.date(2026, 6, 1)
 PRODUCTS = {5: SimpleNamespace(id=5, max_amount_cny=5_000_000)}
@@ -150,15 +151,13 @@ def test_the_file_is_checked_before_any_row():
 
 
 def test_an_import_reports_each_rejected_line_in_order_and_is_audited(ctx):
-    from tests.test_decision_rules import person, user
+    from tests.rule_helpers import person, user
     from tests.test_institution import PRODUCT
     from matchmaker.products import services as products
 
     officer = person("institution")
     product = products.create(actor=user(officer), values=PRODUCT)
-    admin = User(email="bureau@example.cn", role=Role.ADMIN, password_hash="-")
-    db.session.add(admin)
-    db.session.flush()
+    admin = administrator()
     good = ",".join(row(product_id=str(product.id)).values())
     lines = [",".join(outcomes.COLUMNS), good, good + ",extra", "too,few", ",".join(row(product_id="999").values())]
     data = ("\r\n".join(lines) + "\r\n").encode()
@@ -185,9 +184,7 @@ class ShanghaiEvening:
 
 def test_today_is_the_zones_own_day_and_quoted_line_breaks_stay_in_their_cell(ctx, monkeypatch):
     monkeypatch.setattr(outcomes, "dt", SimpleNamespace(datetime=ShanghaiEvening, date=dt.date))
-    admin = User(email="bureau@example.cn", role=Role.ADMIN, password_hash="-")
-    db.session.add(admin)
-    db.session.flush()
+    admin = administrator()
     tomorrow_in_utc = row(product_id="999", decided_on="2026-06-02")
     quoted = row(product_id="999", enterprise_name='"重庆\r\n科技"')
     lines = [",".join(outcomes.COLUMNS), ",".join(tomorrow_in_utc.values()), ",".join(quoted.values())]
@@ -201,14 +198,12 @@ def test_today_is_the_zones_own_day_and_quoted_line_breaks_stay_in_their_cell(ct
 
 
 def test_the_import_reports_its_progress(ctx):
-    from tests.test_decision_rules import person, user
+    from tests.rule_helpers import person, user
     from tests.test_institution import PRODUCT
     from matchmaker.products import services as products
 
     product = products.create(actor=user(person("institution")), values=PRODUCT)
-    admin = User(email="bureau@example.cn", role=Role.ADMIN, password_hash="-")
-    db.session.add(admin)
-    db.session.flush()
+    admin = administrator()
     lines = [",".join(outcomes.COLUMNS), ",".join(row(product_id=str(product.id)).values())]
     done = []
     outcomes.import_csv(actor=admin, data=("\r\n".join(lines) + "\r\n").encode(), today=TODAY, progress=done.append)

@@ -269,8 +269,6 @@ def test_a_redirect_never_leaves_the_site(target, safe):
 
 
 def test_each_role_sees_its_own_products(ctx):
-    import sqlalchemy as sa
-
     from models import Institution, Product, Role, User, db
 
     banks = [Institution(name=f"银行{i}", kind="bank") for i in range(2)]

@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from matchmaker.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from matchmaker.errors import Conflict, Forbidden, InvalidInput, NotFound
 from matchmaker.products import services as products
 from models import AuditEvent, Product, ProductStatus, db
-from tests.test_decision_rules import person, user
+from tests.rule_helpers import person, refusal, user
 from tests.test_institution import PRODUCT
 
 FLAT = {k: v for k, v in PRODUCT.items() if k != "eligibility"} | PRODUCT["eligibility"]
@@ -83,13 +83,6 @@ def test_a_change_is_checked_against_the_values_kept(ctx):
     assert products.check({"rate_max_pct": 3.0}, current=kept) == {"rate_min_pct": ["最低利率不能高于最高利率"]}
     assert products.check({"description": "新的说明"}, current=kept) == {}  # nothing required again
     assert products.check({"name": None}, current=kept) == {}
-
-
-def refusal(expected, call, **kwargs) -> DomainError:
-    with pytest.raises(DomainError) as caught:
-        call(**kwargs)
-    assert type(caught.value) is expected
-    return caught.value
 
 
 @pytest.fixture
