@@ -24,7 +24,7 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     ``MATCHMAKER_ENV`` decides (development).
     """
     instance_path = config.get("INSTANCE_PATH") if isinstance(config, Mapping) else None
-    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path,
+    app = Flask(__name__, instance_path=instance_path,
                 template_folder=str(ROOT / "templates"))
     app.json.ensure_ascii = False  # Chinese text as-is in JSON, as the contract prefers
     app.url_map.converters["int"] = RowId

@@ -38,7 +38,7 @@ def csp_nonce() -> str:
 
 def add_headers(response):
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Request-ID"] = g.get("request_id", "")
+    response.headers["X-Request-ID"] = g.request_id
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if response.mimetype == "text/html":
         response.headers["Content-Security-Policy"] = CSP.format(nonce=csp_nonce())
@@ -52,7 +52,9 @@ def add_headers(response):
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(assign_request_id)
+    # First of all before-request steps, so an answer made by an earlier one (the rate limiter's 429)
+    # carries its id too.
+    app.before_request_funcs.setdefault(None, []).insert(0, assign_request_id)
     app.after_request(add_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     hops = app.config.get("PROXY_FIX_HOPS", 0)

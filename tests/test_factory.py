@@ -72,6 +72,7 @@ def test_healthz_answers_503_when_the_database_does_not(tmp_path):
 def test_security_headers_on_pages_and_api(client):
     page = client.get("/")
     assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert page.headers["X-Frame-Options"] == "DENY" and page.headers["Referrer-Policy"] == "same-origin"
     csp = page.headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "base-uri 'none'" in csp
     api = client.get("/api/v1/me")
@@ -123,3 +124,45 @@ def test_gunicorn_workers_freeze_the_loaded_app():
         assert gc.get_freeze_count() > 10_000  # Flask, SQLAlchemy, pandas, scikit-learn are loaded here
     finally:
         gc.unfreeze()
+
+
+def test_json_answers_carry_chinese_as_is(client):
+    # The contract prefers readable UTF-8 to \u escapes: a bank's log shows 企业, not \u4f01\u4e1a.
+    body = client.post("/api/v1/auth/token", json={"email": "nobody@example.cn", "password": "wrong-password-1"}).data
+    assert "邮箱或密码".encode() in body and b"\\u" not in body
+
+
+@pytest.mark.parametrize("row_id, found", [(1, True), (2**31 - 1, True), (2**31, False), (10**30, False)])
+def test_ids_in_addresses_stop_where_the_database_column_does(app, row_id, found):
+    from werkzeug.exceptions import NotFound
+
+    urls = app.url_map.bind("localhost")
+    if found:
+        assert urls.match(f"/enterprise/needs/{row_id}", method="GET")[1] == {"need_id": row_id}
+    else:
+        with pytest.raises(NotFound):
+            urls.match(f"/enterprise/needs/{row_id}", method="GET")
+
+
+def test_without_a_configured_key_one_is_made_once_per_instance_folder_for_its_owner_only(tmp_path):
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": None})
+    kept = tmp_path / "secret_key"
+    assert kept.stat().st_mode & 0o777 == 0o600  # the key signs sessions: nobody else on the host reads it
+    assert app.config["SECRET_KEY"] == kept.read_text() and len(kept.read_text()) == 64
+    int(kept.read_text(), 16)  # 32 random bytes in hex
+    assert create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": None}).config["SECRET_KEY"] == kept.read_text()
+    other = tmp_path / "elsewhere"
+    assert create_app({"INSTANCE_PATH": str(other), "SECRET_KEY": ""}).config["SECRET_KEY"] != kept.read_text()
+
+
+def test_a_request_without_an_id_gets_a_fresh_one(client):
+    first, second = (client.get("/healthz").headers["X-Request-ID"] for _ in range(2))
+    assert len(first) == 32 and int(first, 16) >= 0 and first != second
+
+
+def test_the_browsers_language_is_followed_until_the_person_chooses(client):
+    assert "Live market figures" in client.get("/", headers={"Accept-Language": "en-GB,en;q=0.8"}).get_data(
+        as_text=True)
+    assert "平台实时数据" in client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    client.get("/lang/zh")
+    assert "平台实时数据" in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)

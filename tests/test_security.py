@@ -110,6 +110,7 @@ def test_failed_sign_ins_are_limited_per_address_across_workers(other_app, make_
     blocked = workers[0].post("/api/v1/auth/token", json={"email": victims[0].email, "password": victims[0].password})
     assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
     assert blocked.json["error"]["code"] == "too_many_requests"
+    assert len(blocked.headers["X-Request-ID"]) == 32  # a refused call can be traced like any other
     token = csrf_token(workers[1].get("/auth/login").get_data(as_text=True))
     page = workers[1].post("/auth/login", data={"email": victims[1].email, "password": victims[1].password,
                                                 "csrf_token": token})

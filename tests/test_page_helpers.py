@@ -1,0 +1,250 @@
+"""The small helpers behind the pages, read directly: what the dashboard's charts are fed, how a bad date
+in the address falls back, which form field a service's finding belongs to, what a registration form
+hands the service, the cost estimates beside a firm's matches, and the shared change/confirm steps.
+The pages that use them are walked in test_*_pages.py and test_institution.py; here each helper's
+output is compared field by field, so ``make mutation`` can run them once per mutant."""
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from flask import get_flashed_messages
+from werkzeug.datastructures import MultiDict
+
+from matchmaker import views as shared_views
+from matchmaker.admin import stats
+from matchmaker.admin import views as admin_views
+from matchmaker.auth import views as auth_views
+from matchmaker.auth.forms import RegisterForm
+from matchmaker.enterprise import views as enterprise_views
+from matchmaker.errors import Conflict, InvalidInput, NotFound
+from matchmaker.finance import estimated_cost_cny
+from models import Enterprise, db
+from tests.conftest import valid_uscc
+
+
+def _figures(institutions: int = 18) -> dict:
+    return {
+        "monthly": [{"month": "2026-01", "needs": 3, "applications": 5, "disbursed_amount_cny": 1_234_567},
+                    {"month": "2026-02", "needs": 0, "applications": 1, "disbursed_amount_cny": 0}],
+        "by_kind": [{"kind": "credit_loan", "disbursed_amount_cny": 25_000},
+                    {"kind": "ip_pledge", "disbursed_amount_cny": 4_999}],
+        "by_industry": [{"industry": "next_gen_it", "applications": 7},
+                        {"industry": "life_health", "applications": 2}],
+        # Sorted as the statistics sort them: most money first.
+        "by_institution": [{"name": f"银行{i:02d}", "disbursed_amount_cny": (institutions - i) * 10_000}
+                           for i in range(institutions)],
+    }
+
+
+def test_the_dashboard_charts_carry_each_figure_in_wan_with_chinese_labels(app):
+    figures = _figures()
+    with app.test_request_context("/admin/"):
+        charts = admin_views._dashboard_charts(figures)
+    assert set(charts) == {"monthly", "by_kind", "by_industry", "by_institution"}
+    monthly = charts["monthly"]
+    assert monthly["months"] == ["2026-01", "2026-02"]
+    needs, applications, money = monthly["series"]
+    assert needs == {"name": "融资需求", "type": "bar", "data": [3, 0]}
+    assert applications == {"name": "申请", "type": "bar", "data": [5, 1]}
+    # The money line is drawn against the second (right-hand) axis, in 万元 to two places.
+    assert money == {"name": "促成融资（万元）", "type": "line", "axis": 1, "data": [123.46, 0.0]}
+    assert charts["by_kind"] == {"labels": ["信用贷款", "知识产权质押贷款"], "values": [2.5, 0.5],
+                                 "name": "促成融资（万元）"}
+    assert charts["by_industry"] == {"items": [{"name": "新一代信息技术", "value": 7},
+                                               {"name": "生命健康", "value": 2}], "name": "申请"}
+    # The fifteen institutions with the most money, smallest first (ECharts draws a bar list bottom-up).
+    top = charts["by_institution"]
+    assert top["labels"] == [f"银行{i:02d}" for i in range(14, -1, -1)]
+    assert top["values"] == [float(18 - i) for i in range(14, -1, -1)]
+    assert top["name"] == "促成融资（万元）"
+
+
+def test_the_dashboard_charts_speak_english_when_asked(app):
+    with app.test_request_context("/admin/", headers={"Accept-Language": "en"}):
+        charts = admin_views._dashboard_charts(_figures(institutions=3))
+    assert [s["name"] for s in charts["monthly"]["series"]] == ["Needs", "Applications",
+                                                                 "Financing brokered (10k yuan)"]
+    assert charts["by_kind"]["labels"] == ["Credit loan", "IP-pledge loan"]
+    assert charts["by_institution"]["labels"] == ["银行02", "银行01", "银行00"]
+
+
+@pytest.mark.parametrize("amount, wan", [(0, 0.0), (10_000, 1.0), (15_555, 1.56), (123, 0.01), (-20_000, -2.0)])
+def test_amounts_are_shown_in_wan_to_two_places(amount, wan):
+    assert admin_views._wan(amount) == wan
+
+
+@pytest.mark.parametrize("kind, code, text", [("kind", "gaoxin_dai", "高新贷"), ("industry", "other", "其他")])
+def test_chart_labels_name_codes_in_chinese(app, kind, code, text):
+    with app.test_request_context("/admin/"):
+        assert admin_views.label_of(kind, code) == text
+
+
+@pytest.mark.parametrize("query, period, fields", [
+    ("", stats.Period(), set()),
+    ("?from=2026-01-01&to=2026-01-31", stats.Period(dt.date(2026, 1, 1), dt.date(2026, 1, 31)), set()),
+    ("?from=2026-13-01", stats.Period(), {"from"}),
+    ("?from=2026-02-01&to=2026-01-01", stats.Period(), {"to"}),
+])
+def test_a_bad_date_in_the_address_falls_back_to_all_time_and_names_its_input(app, query, period, fields):
+    with app.test_request_context("/admin/" + query):
+        chosen, problems = admin_views._period_from_args()
+    assert chosen == period
+    assert set(problems) == fields
+    assert all(problems[field] for field in fields)
+
+
+def test_a_registration_finding_goes_to_the_field_that_holds_it(app):
+    with app.test_request_context("/auth/register", method="POST"):
+        form = RegisterForm(formdata=MultiDict())
+        assert auth_views._field_for(form, "enterprise.annual_revenue_cny") is form.annual_revenue
+        assert auth_views._field_for(form, "enterprise.uscc") is form.uscc
+        assert auth_views._field_for(form, "email") is form.email
+        assert auth_views._field_for(form, "enterprise.no_such_field") is None
+
+
+def test_the_registration_form_hands_the_service_every_fact_in_its_units(app):
+    data = MultiDict([
+        ("email", "boss@example.cn"), ("password", "correct-horse-42"), ("name", "重庆测试科技有限公司"),
+        ("uscc", valid_uscc()), ("industry", "life_health"), ("founded_on", "2019-04-02"),
+        ("employees", "40"), ("annual_revenue", "1234.5"), ("rd_ratio_pct", "6.5"), ("ip_count", "9"),
+        ("certifications", "tech_sme"), ("certifications", "high_tech_enterprise"), ("credit_rating", "AA"),
+        ("district", "北碚区"), ("has_collateral", "y"), ("share_in_leads", "y"), ("accept_terms", "y"),
+    ])
+    with app.test_request_context("/auth/register", method="POST"):
+        facts = RegisterForm(formdata=data).facts()
+    assert facts == {
+        "name": "重庆测试科技有限公司", "uscc": valid_uscc(), "industry": "life_health",
+        "founded_on": dt.date(2019, 4, 2), "employees": 40, "annual_revenue_cny": 12_345_000,
+        "rd_ratio_pct": 6.5, "ip_count": 9, "certifications": ["tech_sme", "high_tech_enterprise"],
+        "credit_rating": "AA", "district": "北碚区", "has_collateral": True, "share_in_leads": True,
+    }
+    assert type(facts["rd_ratio_pct"]) is float
+
+
+def test_an_empty_registration_form_hands_over_nothing_invented(app):
+    with app.test_request_context("/auth/register", method="POST"):
+        facts = RegisterForm(formdata=MultiDict([("name", "某公司")])).facts()
+    assert facts["rd_ratio_pct"] is None and facts["annual_revenue_cny"] is None
+    assert facts["certifications"] == [] and facts["has_collateral"] is False and facts["share_in_leads"] is False
+    assert facts["name"] == "某公司" and facts["employees"] is None
+
+
+def test_each_match_shows_the_cost_at_both_ends_of_its_rate(app):
+    need = SimpleNamespace(amount_cny=2_000_000, term_months=24)
+    items = [{"kind": "credit_loan", "rate_min_pct": 3.5, "rate_max_pct": 6.0},
+             {"kind": "guarantee", "rate_min_pct": 1.0, "rate_max_pct": 2.0},
+             {"kind": "equity_investment", "rate_min_pct": 0.0, "rate_max_pct": 0.0}]
+    shown = enterprise_views._with_costs(need, [dict(item) for item in items])
+    for item, original in zip(shown, items):
+        for end in ("min", "max"):
+            assert item[f"cost_{end}_cny"] == estimated_cost_cny(
+                kind=original["kind"], amount_cny=2_000_000, term_months=24, rate_pct=original[f"rate_{end}_pct"])
+    assert shown[0]["cost_min_cny"] < shown[0]["cost_max_cny"]
+    assert shown[1]["cost_min_cny"] == 40_000 and shown[1]["cost_max_cny"] == 80_000
+    assert shown[2]["cost_min_cny"] is None and shown[2]["cost_max_cny"] is None
+
+
+# ----------------------------------------------------------------------------- change and confirmation
+
+def _stored_firm() -> int:
+    from tests.conftest import enterprise_facts
+
+    facts = enterprise_facts()
+    firm = Enterprise(**{**facts, "certifications": list(facts["certifications"])})
+    db.session.add(firm)
+    db.session.commit()
+    return firm.id
+
+
+def test_a_change_is_committed_and_announced(app):
+    with app.test_request_context("/", method="POST"):
+        firm_id = _stored_firm()
+
+        def action():
+            db.session.get(Enterprise, firm_id).employees = 99
+
+        assert shared_views.change(action, done="已保存") is True
+        assert get_flashed_messages(with_categories=True) == [("success", "已保存")]
+        db.session.rollback()  # only what was committed survives
+        assert db.session.get(Enterprise, firm_id).employees == 99
+        db.session.remove()
+
+
+def test_a_conflict_is_shown_as_a_warning_and_nothing_is_kept(app):
+    with app.test_request_context("/", method="POST"):
+        firm_id = _stored_firm()
+
+        def action():
+            db.session.get(Enterprise, firm_id).employees = 1
+            raise Conflict("申请已被其他人处理")
+
+        assert shared_views.change(action, done="已保存") is False
+        assert get_flashed_messages(with_categories=True) == [("warning", "申请已被其他人处理")]
+        db.session.rollback()
+        assert db.session.get(Enterprise, firm_id).employees != 1
+        db.session.remove()
+
+
+def test_invalid_values_are_shown_beside_the_form_fields(app):
+    with app.test_request_context("/auth/register", method="POST"):
+        form = RegisterForm(formdata=MultiDict())
+
+        def action():
+            raise InvalidInput("有误", {"annual_revenue_cny": ["营业收入不能为负数"]})
+
+        assert shared_views.change(action, done="已保存", form=form, names=auth_views.FORM_NAMES) is False
+        assert form.annual_revenue.errors == ["营业收入不能为负数"]
+        assert get_flashed_messages() == []
+
+
+@pytest.mark.parametrize("error, form", [(InvalidInput("有误", {"x": ["y"]}), False),
+                                         (InvalidInput("有误"), True), (NotFound("没有"), True)])
+def test_other_refusals_pass_through_to_the_error_pages(app, error, form):
+    with app.test_request_context("/auth/register", method="POST"):
+        def action():
+            raise error
+
+        with pytest.raises(type(error)):
+            shared_views.change(action, done="已保存", form=RegisterForm(formdata=MultiDict()) if form else None)
+        assert get_flashed_messages() == []
+
+
+def test_a_destructive_action_asks_first_and_keeps_what_was_sent(app):
+    form = {"csrf_token": "t", "reason": "资金已到位", "confirm": "no"}
+    with app.test_request_context("/enterprise/needs/1/withdraw", method="POST", data=form):
+        page = shared_views.confirmation(title="撤回需求", sentence="撤回后相关申请一并撤回。", button="确认撤回",
+                                         back="/enterprise/needs")
+    assert "撤回后相关申请一并撤回。" in page and "确认撤回" in page and 'href="/enterprise/needs"' in page
+    assert 'name="reason" value="资金已到位"' in page
+    assert 'name="confirm" value="yes"' in page
+    assert page.count('name="confirm"') == 1 and page.count('name="csrf_token"') == 1
+    with app.test_request_context("/enterprise/needs/1/withdraw", method="POST", data={**form, "confirm": "yes"}):
+        assert shared_views.confirmation(title="t", sentence="s", button="b", back="/") is None
+
+
+@pytest.mark.parametrize("method, writes", [("GET", False), ("HEAD", False), ("OPTIONS", False), ("POST", True),
+                                            ("PUT", True), ("PATCH", True), ("DELETE", True)])
+def test_only_requests_that_change_something_take_the_write_lock(app, method, writes):
+    with app.test_request_context("/", method=method):
+        assert shared_views.may_write() is writes
+
+
+def test_a_get_that_records_something_says_so_and_outside_a_request_anything_may_write(app):
+    with app.app_context():
+        assert shared_views.may_write() is True
+    seen = []
+
+    @shared_views.writes_on_get
+    def audited_page(x, *, y):
+        seen.append(shared_views.may_write())
+        return x + y
+
+    with app.test_request_context("/"):
+        assert shared_views.may_write() is False
+        assert audited_page(1, y=2) == 3
+        db.session.remove()
+    assert seen == [True]
+    assert audited_page.__name__ == "audited_page"
+
