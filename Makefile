@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-16)
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard matchmaker/translations/*/LC_MESSAGES/messages.po))
 PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-sqlite test-postgres bench mutation install translations extract-messages clean
+.PHONY: run test test-sqlite test-postgres bench bench-family mutation install translations extract-messages clean
 
 install: $(STAMP) $(CATALOGS)
 
@@ -55,6 +55,11 @@ test-postgres: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# Issue 13, in progress: the served ranker, the candidate, a plain HGB and the cold start on 20 drawn
+# approval laws and on the seed's own law (about a minute per market on two cores).
+bench-family: install
+	$(BIN)/python -m bench.family
 
 # Mutation testing of the business rules named in setup.cfg ([mutmut]); results: .venv/bin/mutmut results
 mutation: install
