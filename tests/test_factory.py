@@ -166,3 +166,18 @@ def test_the_browsers_language_is_followed_until_the_person_chooses(client):
     assert "平台实时数据" in client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     client.get("/lang/zh")
     assert "平台实时数据" in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_the_migrations_are_found_from_any_folder_and_read_the_apps_database(app, monkeypatch, tmp_path):
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from models import db
+
+    monkeypatch.chdir(tmp_path)  # gunicorn or cron may start elsewhere than the checkout
+    with app.app_context():
+        settings = app.extensions["migrate"]
+        head = ScriptDirectory.from_config(settings.migrate.get_config()).get_current_head()
+        assert settings.db is db
+        with db.engine.connect() as connection:
+            assert MigrationContext.configure(connection).get_current_revision() == head

@@ -217,6 +217,7 @@ def test_a_destructive_action_asks_first_and_keeps_what_was_sent(app):
         page = shared_views.confirmation(title="撤回需求", sentence="撤回后相关申请一并撤回。", button="确认撤回",
                                          back="/enterprise/needs")
     assert "撤回后相关申请一并撤回。" in page and "确认撤回" in page and 'href="/enterprise/needs"' in page
+    assert '<h1 class="h5 text-danger">撤回需求</h1>' in page
     assert 'name="reason" value="资金已到位"' in page
     assert 'name="confirm" value="yes"' in page
     assert page.count('name="confirm"') == 1 and page.count('name="csrf_token"') == 1

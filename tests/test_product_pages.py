@@ -56,7 +56,7 @@ def test_publishing_a_product_stores_it_and_says_so(client, officer, app):
     response = submit(client, "/institution/products/new", FORM)
     assert response.status_code == 302 and response.headers["Location"] == "/institution/products"
     listing = client.get("/institution/products").get_data(as_text=True)
-    assert "产品已保存" in listing and "alert-success" in listing
+    assert '<div class="alert alert-success" role="status">产品已保存</div>' in listing
     (product,) = _products(app)
     assert (product.name, product.min_amount_cny, product.max_amount_cny, product.rate_min_pct) == (
         "科创信用贷", 100_000, 5_000_000, 3.5)
@@ -130,6 +130,7 @@ def test_the_decision_page_starts_from_what_the_firm_asked(client, officer, app,
     page = client.get(f"/institution/applications/{application_id}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
+    assert re.search(r"剩余 \d+(\.\d+)? 小时", html)  # the service clock, counting down from the target
     assert (_value(html, "approved_amount"), _value(html, "term_months"), _value(html, "rate_pct")) == (
         "235.00", "18", "3.85")
     assert _value(html, "amount") is None  # nothing to disburse before an approval

@@ -145,15 +145,17 @@ def test_the_approval_rate_is_approved_over_decided_to_four_places(approved, rej
 
 
 def test_each_institution_row_names_it_and_counts_only_its_active_products_of_the_period(edges):
-    paused = Product(institution_id=db.session.scalar(sa.select(Institution.id).filter_by(name="甲银行")),
-                     name="暂停贷", kind="credit_loan", status="paused", **PRODUCT_TERMS)
-    db.session.add(paused)
+    bank_id = db.session.scalar(sa.select(Institution.id).filter_by(name="甲银行"))
+    paused = Product(institution_id=bank_id, name="暂停贷", kind="credit_loan", status="paused", **PRODUCT_TERMS)
+    march = Product(institution_id=bank_id, name="三月贷", kind="credit_loan", status="active",
+                    **{**PRODUCT_TERMS, "created_at": MAR_1})
+    db.session.add_all([paused, march])
     db.session.commit()
     rows = stats.by_institution(stats.Period())
     assert [r["name"] for r in rows] == ["甲银行", "丙银行"]  # most money first
     bank, late = rows
     assert (bank["kind"], bank["kind_label"], bank["service_target_days"]) == ("bank", "银行", 3)
-    assert bank["products"] == 2 and late["products"] == 1  # the paused one is not on offer
+    assert bank["products"] == 3 and late["products"] == 1  # the paused one is not on offer
     assert bank["within_target_share"] == round(bank["within_target"] / bank["decided"], 4)
     assert bank["decided"] == 3 and bank["within_target_share"] in (0.0, 0.3333, 0.6667, 1.0)
     assert {r["name"]: r["products"] for r in stats.by_institution(FEBRUARY)} == {"甲银行": 2}
@@ -180,3 +182,19 @@ def test_a_decision_at_the_due_moment_itself_is_within_target(ctx):
     db.session.commit()
     (row,) = stats.by_institution(stats.Period())
     assert (row["decided"], row["within_target"], row["within_target_share"]) == (2, 1, 0.5)
+
+
+def test_response_hours_are_told_to_a_tenth(ctx):
+    bank = Institution(name="快银行", kind="bank", created_at=utc(2021, 1, 1))
+    product = Product(institution=bank, name="快贷", kind="credit_loan", status="active", **PRODUCT_TERMS)
+    firm = _firm(8, "other", utc(2021, 1, 2))
+    db.session.add_all([bank, product, firm])
+    db.session.flush()
+    need = FinancingNeed(enterprise_id=firm.id, amount_cny=1_000_000, term_months=12, created_at=utc(2021, 3, 1, 2))
+    db.session.add(need)
+    db.session.flush()
+    db.session.add(_app(need, product, created=utc(2021, 3, 1, 2), status="rejected", decided=utc(2021, 3, 1, 3, 20)))
+    db.session.commit()
+    assert stats.headline(stats.Period())["median_response_hours"] == 1.3  # 80 minutes
+    (row,) = stats.by_institution(stats.Period())
+    assert (row["median_response_hours"], row["p90_response_hours"]) == (1.3, 1.3)

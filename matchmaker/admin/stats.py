@@ -237,7 +237,7 @@ def monthly(p: Period) -> list[dict]:
         query = sa.select(month, value).where(p.holds(column), *where).group_by(month)
         for month_key, amount in db.session.execute(query).all():
             series.setdefault(month_key, {"month": month_key, "needs": 0, "applications": 0, "approved": 0,
-                                          "rejected": 0, "disbursed_amount_cny": 0})[name] = int(amount or 0)
+                                          "rejected": 0, "disbursed_amount_cny": 0})[name] = int(amount)
 
     collect("needs", FinancingNeed.created_at, sa.func.count())
     collect("applications", Application.created_at, sa.func.count())
