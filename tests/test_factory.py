@@ -29,6 +29,17 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
         create_app("production")
 
 
+def test_the_environment_variable_chooses_the_configuration(monkeypatch, tmp_path):
+    monkeypatch.setenv("MATCHMAKER_ENV", "production")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/prod.sqlite3")
+    monkeypatch.setattr("matchmaker.config.ProductionConfig.SECRET_KEY", "s" * 64)
+    assert create_app().config["ENV_NAME"] == "production"
+    monkeypatch.setattr("matchmaker.config.ProductionConfig.SECRET_KEY", None)
+    with pytest.raises(RuntimeError) as refused:
+        create_app()
+    assert str(refused.value) == "SECRET_KEY must be set in production"
+
+
 def test_production_with_secret_key_uses_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/prod.sqlite3")
     monkeypatch.setattr("matchmaker.config.ProductionConfig.SECRET_KEY", "s" * 64)
@@ -94,6 +105,8 @@ def test_session_cookie_flags(client, make_user):
                                                  "csrf_token": token})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    # Plain HTTP (development, tests): no __Host- prefix, which browsers would refuse without Secure.
+    assert cookie.startswith("mm_session=")
 
 
 def test_chinese_by_default_english_on_request(client):

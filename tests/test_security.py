@@ -214,3 +214,25 @@ def test_nul_characters_are_refused_naming_the_field(client):
                                                         "enterprise": {"name": "坏\x00名字"}})
     assert_error(nested, 422, fields=["enterprise.name"])
     assert client.get("/api/v1/products?kind=a%00b").status_code == 422
+
+
+def test_behind_a_proxy_the_client_address_scheme_and_host_are_the_proxys_word(other_app):
+    app = other_app(PROXY_FIX_HOPS=2)  # two load balancers: each appends what it was told
+    seen = {}
+
+    @app.route("/_echo")
+    def echo():
+        from flask import request
+
+        seen.update(address=request.remote_addr, scheme=request.scheme, host=request.host)
+        return "ok"
+
+    app.test_client().get("/_echo", headers={"X-Forwarded-For": "198.51.100.7, 203.0.113.9",
+                                             "X-Forwarded-Proto": "https, http",
+                                             "X-Forwarded-Host": "gaoxin.example.cn, lb.internal"})
+    assert seen == {"address": "198.51.100.7", "scheme": "https", "host": "gaoxin.example.cn"}
+    direct = other_app().test_client()
+    seen.clear()
+    direct.application.add_url_rule("/_echo", view_func=app.view_functions["echo"])
+    direct.get("/_echo", headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Host": "gaoxin.example.cn"})
+    assert seen["address"] != "203.0.113.9" and seen["host"] == "localhost"  # no proxy: its headers are ignored
