@@ -56,8 +56,8 @@ test-postgres: install
 bench: install
 	$(BIN)/python -m bench
 
-# Issue 13, in progress: the served ranker, the candidate, a plain HGB and the cold start on 20 drawn
-# approval laws and on the seed's own law (about a minute per market on two cores).
+# The ranker, a plain HGB and the cold start on 20 drawn approval laws and on the seed's own law on four
+# seeds (bench/family.py; about a minute per market on two cores).
 bench-family: install
 	$(BIN)/python -m bench.family
 

@@ -1,7 +1,7 @@
 """The rankers on the family of worlds (bench/worlds.py): the share of the random→oracle NDCG@5 gap each
-closes on a world's held-out needs. ``ranker``: the one the platform serves; ``candidate``: issue 13's
-kind-aware additive model (bench/candidate.py); ``reference``: a plain HistGradientBoostingClassifier on
-the raw facts and product terms; ``cold_start``: the rules order used before any model has learned.
+closes on a world's held-out needs. ``ranker``: the one the platform serves (trained as the platform
+trains it); ``reference``: a plain HistGradientBoostingClassifier on the raw facts and product terms;
+``cold_start``: the rules order used before any model has learned.
 Lines: FAMILY <world> <strategy>=<gap closed> …, then the mean and worst per strategy."""
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from matchmaker.ranking import rules, training
-from matchmaker.ranking.features import FEATURES, FIRM, PRODUCT
+from matchmaker.ranking.features import FIRM, PRODUCT
 
-from . import candidate, worlds
+from . import worlds
 
 RAW = len(FIRM) + len(PRODUCT)  # the leading columns: the firm's and the product's own facts
 
@@ -26,24 +26,12 @@ def reference(outcomes, rows):
     return lambda features: model.predict_proba(features[:, :RAW])[:, 1]
 
 
-class WithProductIds(training.Outcomes):
-    """The platform's feature rows with the product's id after them, which the candidate reads."""
-
-    def pair_matrix(self, i, j):
-        return np.column_stack([super().pair_matrix(i, j), self.products.id[j]])
-
-
 def measure(world: worlds.World) -> dict[str, float]:
-    outcomes = WithProductIds(**vars(world.outcomes))
+    outcomes = world.outcomes
     train_rows, test_rows = training.holdout_split(outcomes)
-    served = training.fit(world.outcomes, train_rows)
-    X = outcomes.features(train_rows)
-    order = np.argsort(np.argsort(outcomes.need_time[train_rows], kind="stable"))
-    kind_additive = candidate.fit_selected(X, outcomes.label[train_rows], order)
-    width = len(FEATURES)
-    strategies = {"ranker": lambda Z: served.approval_probability(Z[:, :width]),
-                  "candidate": kind_additive.approval_probability,
-                  "reference": reference(outcomes, train_rows), "cold_start": rules.rules_score}
+    served = training.fit(outcomes, train_rows)
+    strategies = {"ranker": served.approval_probability, "reference": reference(outcomes, train_rows),
+                  "cold_start": rules.rules_score}
     result = training.evaluate(outcomes, test_rows, strategies, truth=world.truth)
     return {name: result[name]["gap_closed"] for name in strategies}
 

@@ -58,7 +58,7 @@ def seed_command(enterprises: int | None, seed_value: int | None, quiet: bool, i
 
 
 ranker = AppGroup("ranker", help="Train and evaluate the matching ranker.")
-METRIC_COLUMNS = ("ndcg_at_5", "map_at_5", "recall_at_10", "auc", "brier", "gap_closed")
+METRIC_COLUMNS = ("oracle_ndcg_at_5", "ndcg_at_5", "map_at_5", "recall_at_10", "auc", "brier", "ece", "gap_closed")
 
 
 def _table(metrics: dict) -> str:

@@ -181,7 +181,7 @@ def ranker_page():
     if state["metrics"]:
         strategies = {"model": state["metrics"], **(state["baseline_metrics"] or {})}
         names = [n for n in ("model", "active", "rules", "random", "oracle") if n in strategies]
-        metrics = [m for m in ("ndcg_at_5", "map_at_5", "recall_at_10", "auc") if any(
+        metrics = [m for m in ("oracle_ndcg_at_5", "ndcg_at_5", "map_at_5", "recall_at_10", "auc", "ece") if any(
             strategies[n].get(m) is not None for n in names)]
         chart = {"metrics": metrics, "series": [
             {"name": n, "data": [strategies[n].get(m) for m in metrics]} for n in names]}

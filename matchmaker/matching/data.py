@@ -22,17 +22,7 @@ def _value(x):
     return getattr(x, "value", x)
 
 
-def track_records() -> dict[int, tuple[int, int]]:
-    """Per product: (decided applications, approvals), in one grouped query."""
-    rows = db.session.execute(
-        sa.select(Application.product_id, sa.func.count(),
-                  sa.func.count(Application.approved_amount_cny))
-        .where(Application.decided_at.is_not(None)).group_by(Application.product_id)
-    ).all()
-    return {product_id: (int(decided), int(approved)) for product_id, decided, approved in rows}
-
-
-def product_frame(*, active_only: bool = True, product_ids=None, with_track_record: bool = True) -> pd.DataFrame:
+def product_frame(*, active_only: bool = True, product_ids=None) -> pd.DataFrame:
     query = sa.select(
         Product.id.label("product_id"), Product.name.label("product_name"), Product.kind, Product.min_amount_cny,
         Product.max_amount_cny, Product.min_term_months, Product.max_term_months, Product.rate_min_pct,
@@ -47,10 +37,6 @@ def product_frame(*, active_only: bool = True, product_ids=None, with_track_reco
         query = query.where(Product.id.in_(list(product_ids)))
     frame = pd.DataFrame(db.session.execute(query).mappings().all(),
                          columns=[c.name for c in query.selected_columns])
-    if with_track_record:
-        record = track_records()
-        frame["decided_count"] = frame["product_id"].map(lambda p: record.get(p, (0, 0))[0])
-        frame["approved_count"] = frame["product_id"].map(lambda p: record.get(p, (0, 0))[1])
     for column in ("kind", "min_credit_rating", "status"):
         frame[column] = frame[column].map(_value).astype(object)
     frame["min_credit_rating"] = frame["min_credit_rating"].where(frame["min_credit_rating"].notna(), None)
@@ -89,10 +75,7 @@ def open_needs_frame(*, at: dt.date, shared_only: bool = False) -> pd.DataFrame:
     return need_frame(where=where, at=at)
 
 
-# Per process: the active catalogue as arrays, rebuilt when a product changes. The products' track
-# records are refreshed at most every TRACK_TTL: they only nudge scores, and a grouped count over all
-# applications on every request would cost more than the ranking itself.
-TRACK_TTL = dt.timedelta(minutes=5)
+# Per process: the active catalogue as arrays, rebuilt when a product changes.
 _catalogue: dict = {}
 _generations = itertools.count(1)
 
@@ -142,15 +125,14 @@ def active_products(stamp: tuple | None = None) -> Products:
     """The active products as engine arrays, from the process cache when nothing changed since
     ``stamp`` (read now when not given)."""
     stamp = stamp or catalogue_stamp()
-    now = dt.datetime.now(dt.timezone.utc)
     cached = _catalogue.get("entry")
-    if cached is None or cached[0] != stamp or now - cached[1] > TRACK_TTL:
+    if cached is None or cached[0] != stamp:
         products = Products(product_frame(active_only=True))
         # Rankings computed from a catalogue are kept under its generation (matching.services).
         products.generation = next(_generations)
-        cached = (stamp, now, products)
+        cached = (stamp, products)
         _catalogue["entry"] = cached
-    return cached[2]
+    return cached[1]
 
 
 def forget_catalogue() -> None:
@@ -175,7 +157,7 @@ def outcomes() -> Outcomes:
                         empty, empty, empty.astype(float), empty.astype(float))
     need_ids = sorted({r.need_id for r in rows})
     needs = need_frame(where=FinancingNeed.id.in_(need_ids))
-    products = product_frame(active_only=False, with_track_record=False)  # per pair, by time, instead
+    products = product_frame(active_only=False)
     need_row = {n: k for k, n in enumerate(needs["need_id"])}
     product_row = {p: k for k, p in enumerate(products["product_id"])}
     return Outcomes(

@@ -136,7 +136,8 @@ def train(*, actor: User | None = None, progress: Callable[[str], None] = lambda
         raise Conflict(f"已决策的申请不足 {MIN_OUTCOMES} 条（现有 {len(outcomes)} 条），继续使用规则评分")
     train_rows, test_rows = training.holdout_split(outcomes)
     progress(f"fitting on {len(train_rows)} applications, holding out {len(test_rows)}")
-    model = training.fit(outcomes, train_rows, **current_app.config["RANKER_PARAMS"])
+    params = current_app.config["RANKER_PARAMS"]
+    model = training.fit(outcomes, train_rows, **params)
     strategies = {"model": model.approval_probability, "rules": rules.rules_score}
     active = scorer.current()
     if active.model is not None:
@@ -145,16 +146,21 @@ def train(*, actor: User | None = None, progress: Callable[[str], None] = lambda
              + " and, on the seeded market, the oracle")
     truth = _truth_by_rows(outcomes, demo_truth())
     result = training.evaluate(outcomes, test_rows, strategies, truth=truth)
-    primary = "ndcg_at_5" if truth is not None else "auc"
+    primary = "oracle_ndcg_at_5" if truth is not None else "auc"
     rival = "active" if "active" in result else "rules"
     activate = result["model"][primary] > result[rival][primary]
+    # The hold-out decided whether it beats the rival; what is stored learns from every outcome, the
+    # freshest included.
+    progress(f"fitting the model to keep on all {len(outcomes)} decided applications")
+    everything = np.arange(len(outcomes))
+    model = training.fit(outcomes, everything, **params)
     progress("storing the model")
     blob, digest = registry.dumps(model)
     stamp = now_utc()
     row = RankerModel(
         version=f"hgb-{stamp:%Y%m%d%H%M%S}-{digest[:8]}", blob=blob, sha256=digest,
         sklearn_version=sklearn.__version__, features=list(FEATURES),
-        training_data_hash=training.training_data_hash(outcomes), trained_rows=int(len(train_rows)),
+        training_data_hash=training.training_data_hash(outcomes), trained_rows=int(len(everything)),
         metrics=_clean(result["model"]),
         baseline_metrics={k: _clean(v) for k, v in result.items() if k != "model"},
     )

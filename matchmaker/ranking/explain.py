@@ -15,6 +15,7 @@ GROUPS: dict[str, list[int]] = {
     "scale": [_COL["log_revenue"], _COL["log_employees"]],
     "leverage": [_COL["leverage"]],
     "ip": [_COL["log_ip"], _COL["ip_for_ip_product"]],
+    "rd": [_COL["rd_ratio"]],
     "certs": [_COL["high_tech"], _COL["specialized"], _COL["tech_sme"]],
     "collateral": [_COL["collateral_offered"], _COL["collateral_for_secured"]],
     "industry": [_COL["industry_focus"]],
@@ -26,12 +27,11 @@ HELPS, HURTS = 2, 2
 
 
 def additive_contributions(model, X: np.ndarray, base: np.ndarray | None = None) -> np.ndarray:
-    """Exact for the additive ranker: a group's effect is its features' steps at X minus at the
-    reference applicant, turned into a change of probability."""
+    """Exact for the additive ranker: a group's effect is its features' share of the log-odds (measured
+    against the typical applicant), turned into a change of probability."""
     X = np.asarray(X, dtype=np.float64)
-    parts = model.feature_log_odds(X) - model.feature_log_odds(model.reference_[None, :])
-    log_odds = model.base_log_odds_ + model.feature_log_odds(X).sum(axis=1) if base is None else \
-        np.log(base / (1 - base))
+    start, parts = model.contributions(X)
+    log_odds = start + parts.sum(axis=1) if base is None else np.log(base / (1 - base))
     out = np.empty((len(X), len(GROUPS)))
     for g, columns in enumerate(GROUPS.values()):
         out[:, g] = _expit(log_odds) - _expit(log_odds - parts[:, columns].sum(axis=1))
@@ -73,6 +73,8 @@ def _phrase(group: str, x: np.ndarray, helps: bool) -> str:
     if group == "ip":
         ip = np.expm1(v("log_ip"))
         return f"拥有 {ip:.0f} 项知识产权，{'契合该类产品' if helps else '对该产品支撑不足'}"
+    if group == "rd":
+        return f"研发投入占营收 {v('rd_ratio'):.1f}%，{'该类产品看重研发' if helps else '研发投入不足以打动该产品'}"
     if group == "certs":
         held = [label for label, name in zip(CERTIFICATION_LABELS, ("high_tech", "specialized", "tech_sme"))
                 if v(name) > 0]

@@ -1,7 +1,8 @@
 """Features for (need, product) pairs, built for all pairs at once.
 
-Firm facts, need terms, product terms and pair features. No enterprise or product ids appear, so a
-firm or a product that is new today is scored like any other.
+Firm facts, need terms, product terms, pair features and the product's own id (the ranker learns each
+product's appetite from its history and scores a product it never saw as its kind). No enterprise id
+appears, so a firm that is new today is scored like any other.
 """
 from __future__ import annotations
 
@@ -16,21 +17,21 @@ FIRM = ["rating", "log_years", "log_revenue", "log_employees", "rd_ratio", "log_
 PRODUCT = [*[f"kind_{k}" for k in KINDS], "log_min_amount", "log_max_amount", "min_term", "max_term", "rate_min",
            "rate_max", "focused", "min_rating", "min_years", "log_min_revenue", "min_ip", "required_certs",
            "collateral_required", "lending", "ip_based", "secured"]
-PAIR = ["track_lift", "track_volume", "leverage", "amount_position", "term_position", "rate_headroom", "industry_focus", "ip_for_ip_product",
+PAIR = ["product_id", "leverage", "amount_position", "term_position", "rate_headroom", "industry_focus", "ip_for_ip_product",
         "collateral_for_secured", "rate_x_lending", "failed_rules", "rating_margin", "years_margin"]
 FEATURES = FIRM + PRODUCT + PAIR
 
-# A product's record counts for little until it has this many decisions behind it.
-TRACK_PRIOR_WEIGHT = 10
-
-# Where the domain is clear, more of a thing never lowers the estimated chance of approval.
-MONOTONIC = {"rating": 1, "log_years": 1, "log_revenue": 1, "high_tech": 1, "specialized": 1, "tech_sme": 1,
-             "leverage": -1, "ip_for_ip_product": 1, "collateral_for_secured": 1, "failed_rules": -1,
-             "rating_margin": 1, "industry_focus": 1, "track_lift": 1}
+# What a firm and its need bring: each product kind may weigh these its own way.
+INTERACTING = ["rating", "log_years", "log_revenue", "log_employees", "rd_ratio", "log_ip", "high_tech", "specialized",
+               "tech_sme", "collateral_offered", *[f"industry_{c}" for c in INDUSTRIES], "log_amount", "term",
+               "leverage", "term_position", "rating_margin", "years_margin", "industry_focus", "rate_headroom"]
 
 
-def monotonic_constraints() -> list[int]:
-    return [MONOTONIC.get(name, 0) for name in FEATURES]
+def model_roles() -> dict:
+    """Which columns the ranker reads as the product's kind, its identity and the amount's place."""
+    col = {name: k for k, name in enumerate(FEATURES)}
+    return {"kind_columns": tuple(col[f"kind_{k}"] for k in KINDS), "product_column": col["product_id"],
+            "position_column": col["amount_position"], "interacting": tuple(col[n] for n in INTERACTING)}
 
 
 def _firm_block(n: Needs, i: np.ndarray) -> list[np.ndarray]:
@@ -51,26 +52,10 @@ def _product_block(p: Products, j: np.ndarray) -> list[np.ndarray]:
             np.isin(kinds, list(SECURED_KINDS))]
 
 
-def track_lift(approved: np.ndarray, expected: np.ndarray, decided: np.ndarray) -> np.ndarray:
-    """How much more often a product approved than its applicants' credit ratings predicted.
-
-    (approvals − expected approvals) / (decisions + prior weight): zero for a new product, and
-    shrunk towards zero while its record is short. Adjusting for the applicants' ratings keeps a
-    product that attracts strong firms from looking lenient.
-    """
-    return (approved - expected) / (decided + TRACK_PRIOR_WEIGHT)
-
-
 def pair_features(needs: Needs, products: Products, i: np.ndarray, j: np.ndarray,
-                  failed_rules: np.ndarray, track: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-                  ) -> np.ndarray:
-    """The feature matrix (pairs × FEATURES) for need rows ``i`` paired with product rows ``j``.
-
-    ``track`` gives each pair's product record (approved, expected, decided) as it stood when the
-    need was published; by default the products' current record.
-    """
+                  failed_rules: np.ndarray) -> np.ndarray:
+    """The feature matrix (pairs × FEATURES) for need rows ``i`` paired with product rows ``j``."""
     n, p = needs, products
-    approved, expected, decided = track if track is not None else (p.approved[j], p.expected[j], p.decided[j])
     kinds = np.asarray(KINDS)[p.kind[j]]
     ip_based = np.isin(kinds, list(IP_BASED_KINDS))
     secured = np.isin(kinds, list(SECURED_KINDS))
@@ -80,8 +65,7 @@ def pair_features(needs: Needs, products: Products, i: np.ndarray, j: np.ndarray
     term_span = np.maximum(p.max_term[j] - p.min_term[j], 1)
     industry_in = p.industry_ok[j, n.industry[i]]
     pair = [
-        track_lift(approved, expected, decided),
-        np.log1p(decided),
+        p.id[j],
         n.amount[i] / np.maximum(n.revenue[i], 1e5),
         (log_amount - np.log(p.min_amount[j])) / span,
         (n.term[i] - p.min_term[j]) / term_span,

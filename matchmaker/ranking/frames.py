@@ -69,16 +69,6 @@ class Needs:
         return len(self.id)
 
 
-def rating_base_rates(ratings: np.ndarray, labels: np.ndarray, prior_weight: float = 20) -> dict[float, float]:
-    """Approval rate per credit rating over a decision log, shrunk towards the overall rate."""
-    overall = float(labels.mean()) if len(labels) else 0.5
-    rates = {}
-    for rating in np.unique(ratings):
-        mine = labels[ratings == rating]
-        rates[float(rating)] = (mine.sum() + overall * prior_weight) / (len(mine) + prior_weight)
-    return rates
-
-
 class Products:
     """Products with their terms and eligibility rules, as arrays (one entry per product)."""
 
@@ -104,12 +94,6 @@ class Products:
         self.min_rating = f["min_credit_rating"].map(RATING_RANK).fillna(0).to_numpy(dtype=float)
         self.min_rating_code = f["min_credit_rating"].to_numpy()
         self.collateral_required = f["collateral_required"].to_numpy(dtype=bool)
-        # The product's track record so far: decisions, approvals, and the approvals its applicants'
-        # ratings would have predicted (see features.track_lift); zero for a new product.
-        zeros = np.zeros(len(f))
-        self.decided = f["decided_count"].to_numpy(dtype=float) if "decided_count" in f else zeros
-        self.approved = f["approved_count"].to_numpy(dtype=float) if "approved_count" in f else zeros
-        self.expected = f["expected_count"].to_numpy(dtype=float) if "expected_count" in f else zeros
 
     def __len__(self) -> int:
         return len(self.id)

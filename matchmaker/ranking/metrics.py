@@ -67,3 +67,35 @@ def mean_over_groups(metric, groups, relevance, scores, **kwargs) -> float:
     values = [metric(relevance[idx], scores[idx], **kwargs) for idx in np.split(order, bounds) if idx.size]
     values = [v for v in values if not np.isnan(v)]  # lists with nothing relevant have no right order
     return float(np.mean(values)) if values else float("nan")
+
+
+def mixed_groups(groups, labels) -> np.ndarray:
+    """Rows whose group (need) holds at least one positive and one negative label."""
+    groups, labels = np.asarray(groups), np.asarray(labels)
+    positives = {g for g in np.unique(groups[labels > 0])}
+    negatives = {g for g in np.unique(groups[labels <= 0])}
+    both = positives & negatives
+    return np.array([g in both for g in groups], dtype=bool)
+
+
+def expected_calibration_error(labels, probabilities, bins: int = 10) -> float:
+    """Σ over ten equal-width probability bins of (share of rows) × |mean predicted − observed rate|."""
+    labels = np.asarray(labels, dtype=float)
+    p = np.clip(np.asarray(probabilities, dtype=float), 0, 1)
+    which = np.minimum((p * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        inside = which == b
+        if inside.any():
+            total += inside.mean() * abs(p[inside].mean() - labels[inside].mean())
+    return float(total)
+
+
+def reliability(labels, probabilities, bins: int = 10) -> list[dict]:
+    """Per non-empty bin: its range, rows, mean predicted probability and observed approval rate."""
+    labels = np.asarray(labels, dtype=float)
+    p = np.clip(np.asarray(probabilities, dtype=float), 0, 1)
+    which = np.minimum((p * bins).astype(int), bins - 1)
+    return [{"low": b / bins, "high": (b + 1) / bins, "rows": int((which == b).sum()),
+             "predicted": float(p[which == b].mean()), "observed": float(labels[which == b].mean())}
+            for b in range(bins) if (which == b).any()]

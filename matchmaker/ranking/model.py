@@ -1,158 +1,210 @@
-"""The ranker: boosted decision stumps estimating P(approved), calibrated on held-out folds.
+"""The ranker: an additive model of approval whose shapes depend on the product's kind.
 
-Stumps (trees of one split) add up to an additive model: each feature moves the log-odds through
-its own step function, which is what makes every score explainable feature by feature. Fitting
-uses scikit-learn's HistGradientBoostingClassifier (with monotonic constraints) and
-CalibratedClassifierCV(FrozenEstimator(...)); scoring reads the fitted stumps as one sorted table
-per feature, so a thousand trees cost a few binary searches instead of a thousand tree walks. A test
-checks that the tables reproduce scikit-learn's own predict_proba.
+    log-odds = b + Σ_f (s_f(x_f) + s_{f,kind}(x_f)) + a_kind + a_product
+               + (c_1 + c_{1,kind} + c_{1,product})·d + (c_2 + c_{2,kind} + c_{2,product})·d²
 
-It follows scikit-learn's estimator contract: ``__init__`` only stores parameters, learned
-attributes end in ``_``, ``fit`` returns ``self``, predicting checks that it was fitted.
+``s`` are step functions plus a straight line of each firm and need fact (one for the market, one
+departure per product kind), ``a`` the kind's and the product's own appetite, and ``d`` where the
+request sits in the product's amount range, so every product learns the amount it likes best. It is
+one L2-penalised logistic regression over that basis (``additive``); the penalties are the shrinkage: a
+product's terms towards its kind's, a kind's towards the market's. Once fitted, the model is a few
+lookup tables, so scoring a pair costs one binary search per feature, and every score splits exactly
+into what each feature adds (``contributions``). Without kind or product columns (any other table of
+facts) it is a plain additive model.
+
+It follows scikit-learn's estimator contract: ``__init__`` only stores parameters, learned attributes
+end in ``_``, ``fit`` returns ``self``, predicting checks that it was fitted.
 """
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import expit
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.frozen import FrozenEstimator
-from sklearn.model_selection import GroupKFold, StratifiedKFold
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted, check_X_y, validate_data
+
+from .additive import amount_terms, cuts_for, per_group, thermometer
 
 
 class MatchRanker(ClassifierMixin, BaseEstimator):
-    """P(approved) for (need, product) pairs.
+    """P(approved) for (need, product) pairs, or for any rows of numeric facts.
 
-    The rows are cut into ``n_folds`` folds (whole groups, i.e. needs, when ``groups`` is given to
-    ``fit``). For each fold a booster learns from the other folds and is calibrated on that held-out
-    fold with ``CalibratedClassifierCV(FrozenEstimator(booster))``; the score averages the folds'
-    calibrated log-odds. Averaging steadies what one booster learns from a few thousand outcomes.
-    ``monotonic_cst``: one of -1, 0, 1 per feature (a better rating never lowers the score…).
+    ``kind_columns``: the indices of the product kind's one-hot columns; ``product_column``: the
+    product's id; ``position_column``: where the amount sits in the product's range (0 at its
+    minimum, 1 at its maximum, log scale); ``interacting``: the features whose shape may differ by
+    kind; ``ignored``: features it leaves out. ``C`` is the inverse strength of the L2 penalty; ``kind_scale``, ``product_scale`` and
+    ``amount_scale`` scale the per-kind, per-product and per-product amount columns, so their
+    penalty is that many times stronger (divided by the square of the scale).
     """
 
-    def __init__(self, *, n_folds=5, max_iter=2000, learning_rate=0.05, min_samples_leaf=20,
-                 l2_regularization=1.0, monotonic_cst=None, calibration_method="sigmoid", random_state=0):
-        self.n_folds = n_folds
+    def __init__(self, *, kind_columns=(), product_column=None, position_column=None, interacting=(),
+                 ignored=(), n_bins=8, C=0.1, kind_scale=0.6, product_scale=0.8, amount_scale=0.5,
+                 max_iter=3000):
+        self.kind_columns = kind_columns
+        self.product_column = product_column
+        self.position_column = position_column
+        self.interacting = interacting
+        self.ignored = ignored
+        self.n_bins = n_bins
+        self.C = C
+        self.kind_scale = kind_scale
+        self.product_scale = product_scale
+        self.amount_scale = amount_scale
         self.max_iter = max_iter
-        self.learning_rate = learning_rate
-        self.min_samples_leaf = min_samples_leaf
-        self.l2_regularization = l2_regularization
-        self.monotonic_cst = monotonic_cst
-        self.calibration_method = calibration_method
-        self.random_state = random_state
 
-    def fit(self, X, y, groups=None):
+    # ------------------------------------------------------------------ fitting
+
+    def fit(self, X, y):
         X, y = check_X_y(X, y, dtype=np.float64, ensure_all_finite="allow-nan")
         validate_data(self, X, reset=True, skip_check_array=True)
         self.classes_ = np.unique(y)
         if len(self.classes_) != 2:
             raise ValueError("training needs both approved and rejected outcomes")
-        if groups is not None:
-            folds = GroupKFold(n_splits=self.n_folds).split(X, y, groups)
-        else:
-            folds = StratifiedKFold(n_splits=self.n_folds, shuffle=True, random_state=self.random_state).split(X, y)
-        self.folds_ = []
-        for fit_rows, calibration_rows in folds:
-            booster = HistGradientBoostingClassifier(
-                max_leaf_nodes=2, max_iter=self.max_iter, learning_rate=self.learning_rate,
-                min_samples_leaf=self.min_samples_leaf, l2_regularization=self.l2_regularization,
-                monotonic_cst=self.monotonic_cst, early_stopping=False, random_state=self.random_state,
-            ).fit(X[fit_rows], y[fit_rows])
-            calibrated = CalibratedClassifierCV(FrozenEstimator(booster), method=self.calibration_method)
-            self.folds_.append(calibrated.fit(X[calibration_rows], y[calibration_rows]))
-        self._compile()
-        # The typical applicant, against whom explanations measure a feature's effect.
-        self.reference_ = np.nanmedian(X, axis=0)
+        y = (y == self.classes_[1]).astype(int)
+        special = {*self.kind_columns, *([self.product_column] if self.product_column is not None else []),
+                   *([self.position_column] if self.position_column is not None else []), *self.ignored}
+        self.shaped_ = np.array([f for f in range(X.shape[1]) if f not in special], dtype=int)
+        self.fill_ = np.array([np.nanmedian(X[:, f]) if np.isfinite(X[:, f]).any() else 0.0
+                               for f in range(X.shape[1])])
+        X = self._filled(X)
+        self.n_kinds_ = max(len(self.kind_columns), 1)
+        self.product_ids_ = (np.unique(X[:, self.product_column]) if self.product_column is not None
+                             else np.zeros(0))
+        self.cuts_ = [cuts_for(X[:, f], self.n_bins) for f in range(X.shape[1])]
+        spread = X.std(axis=0)
+        self.spread_ = np.where(spread > 0, spread, 1.0)
+        design, layout = self._design(X)
+        scales = np.concatenate([np.full(width, scale) for _name, width, scale in layout])
+        solver = LogisticRegression(C=self.C, max_iter=self.max_iter, tol=1e-6)
+        solver.fit(design @ sp.diags(scales), y)
+        self._compile(solver.intercept_[0], solver.coef_[0] * scales, layout)
         return self
 
-    def _compile(self) -> None:
-        """One sorted table per feature, so calibrated log-odds = base + Σ_f step_f(x_f).
+    def _filled(self, X: np.ndarray) -> np.ndarray:
+        missing = np.isnan(X)
+        if missing.any():
+            X = np.where(missing, self.fill_[None, :], X)
+        return X
 
-        A stump adds ``left`` where x ≤ threshold and ``right`` elsewhere; a fold's sigmoid
-        calibration maps raw log-odds r to −(a·r + b); the folds are averaged. All three steps are
-        linear in the stumps' values, so the whole model folds into per-feature steps.
-        """
-        stumps: dict[int, list[tuple[float, float, float]]] = {}
-        missing = np.zeros(self.n_features_in_)  # what a missing value adds, per feature
-        base = 0.0
-        weight = 1.0 / len(self.folds_)
-        for calibrated in self.folds_:
-            booster = calibrated.estimator.estimator
-            (calibrator,) = calibrated.calibrated_classifiers_[0].calibrators
-            scale = -float(calibrator.a_) * weight
-            base += weight * -float(calibrator.b_) + scale * float(np.ravel(booster._baseline_prediction)[0])
-            for (predictor,) in booster._predictors:
-                nodes = predictor.nodes
-                root = nodes[0]
-                if root["is_leaf"]:
-                    base += scale * float(root["value"])
-                    continue
-                left, right = nodes[root["left"]], nodes[root["right"]]
-                feature = int(root["feature_idx"])
-                stumps.setdefault(feature, []).append(
-                    (float(root["num_threshold"]), scale * float(left["value"]), scale * float(right["value"])))
-                missing[feature] += scale * float((left if root["missing_go_to_left"] else right)["value"])
-        self.thresholds_, self.steps_ = [], []
-        for feature in range(self.n_features_in_):
-            entries = sorted(stumps.get(feature, []))
-            jumps = np.array([left - right for _t, left, right in entries])
-            all_right = float(sum(right for _t, _l, right in entries))
-            base += all_right
-            missing[feature] -= all_right  # kept relative to the base, like the steps
-            self.thresholds_.append(np.array([t for t, _l, _r in entries]))
-            # steps[k] = Σ_{m ≥ k} (left_m − right_m): what x ≤ thresholds[m] for every m ≥ k adds.
-            self.steps_.append(np.concatenate([np.cumsum(jumps[::-1])[::-1], [0.0]]) if len(jumps) else
-                               np.zeros(1))
-        self.base_log_odds_ = base
-        self.missing_steps_ = missing
-        # Features no stump ever split on add nothing and are skipped when scoring.
-        self.used_features_ = np.array([f for f in range(self.n_features_in_) if len(self.thresholds_[f])],
-                                       dtype=int)
+    def _kind(self, X: np.ndarray) -> np.ndarray:
+        if not len(self.kind_columns):
+            return np.zeros(len(X), dtype=int)
+        return np.argmax(X[:, list(self.kind_columns)], axis=1)
 
-    def feature_log_odds(self, X) -> np.ndarray:
-        """Each feature's share of the calibrated log-odds per row (rows × features)."""
-        check_is_fitted(self, "steps_")
+    def _product(self, X: np.ndarray) -> np.ndarray:
+        """Each row's product among those seen in training; len(product_ids_) for one never seen."""
+        if self.product_column is None or not len(self.product_ids_):
+            return np.zeros(len(X), dtype=int)
+        ids = X[:, self.product_column]
+        at = np.minimum(np.searchsorted(self.product_ids_, ids), len(self.product_ids_) - 1)
+        return np.where(self.product_ids_[at] == ids, at, len(self.product_ids_))
+
+    def _design(self, X: np.ndarray):
+        kind, product = self._kind(X), self._product(X)
+        n_products = len(self.product_ids_)
+        blocks, layout = [], []
+        interacting = set(self.interacting)
+        for f in self.shaped_:
+            steps = thermometer(X[:, f], self.cuts_[f])
+            if not steps.shape[1]:
+                continue
+            # A straight line beside the steps: a steady effect is told by one weight, not by many steps.
+            line = ((X[:, f] - self.fill_[f]) / self.spread_[f])[:, None]
+            blocks += [sp.csr_matrix(line), sp.csr_matrix(steps)]
+            layout += [(("line", f), 1, 1.0), (("shape", f), steps.shape[1], 1.0)]
+            if f in interacting and self.n_kinds_ > 1:
+                blocks += [per_group(line, kind, self.n_kinds_), per_group(steps, kind, self.n_kinds_)]
+                layout += [(("kind_line", f), self.n_kinds_, self.kind_scale),
+                           (("kind_shape", f), steps.shape[1] * self.n_kinds_, self.kind_scale)]
+        if self.n_kinds_ > 1:
+            blocks.append(per_group(np.ones((len(X), 1)), kind, self.n_kinds_))
+            layout.append((("kind", None), self.n_kinds_, self.kind_scale))
+        if n_products:
+            blocks.append(per_group(np.ones((len(X), 1)), product, n_products + 1)[:, :n_products])
+            layout.append((("product", None), n_products, self.product_scale))
+        if self.position_column is not None:
+            d = amount_terms(X[:, self.position_column])
+            blocks.append(sp.csr_matrix(d))
+            layout.append((("amount", None), 2, 1.0))
+            if self.n_kinds_ > 1:
+                blocks.append(per_group(d, kind, self.n_kinds_))
+                layout.append((("kind_amount", None), 2 * self.n_kinds_, self.kind_scale))
+            if n_products:
+                blocks.append(per_group(d, product, n_products + 1)[:, :2 * n_products])
+                layout.append((("product_amount", None), 2 * n_products, self.amount_scale))
+        return sp.hstack(blocks, format="csr"), layout
+
+    def _compile(self, intercept: float, coef: np.ndarray, layout) -> None:
+        """Fold the weights into lookup tables: per feature a (kinds × steps+1) table of cumulative step
+        heights; per kind and product an intercept and two amount coefficients."""
+        K, P = self.n_kinds_, len(self.product_ids_)
+        self.tables_ = [np.zeros((K, len(c) + 1)) for c in self.cuts_]
+        self.slopes_ = np.zeros((K, len(self.cuts_)))  # log-odds per unit of the feature, per kind
+        self.kind_bias_ = np.zeros(K)
+        self.product_bias_ = np.zeros(P + 1)  # the last entry: a product never seen
+        self.amount_ = np.zeros((K, P + 1, 2))
+        at = 0
+        for (part, f), width, _scale in layout:
+            w = coef[at:at + width]
+            at += width
+            if part == "line":
+                self.slopes_[:, f] += w[0] / self.spread_[f]
+            elif part == "kind_line":
+                self.slopes_[:, f] += w / self.spread_[f]
+            elif part == "shape":
+                self.tables_[f] += np.concatenate([[0.0], np.cumsum(w)])[None, :]
+            elif part == "kind_shape":
+                m = len(self.cuts_[f])
+                self.tables_[f] += np.column_stack([np.zeros(K), np.cumsum(w.reshape(K, m), axis=1)])
+            elif part == "kind":
+                self.kind_bias_ += w
+            elif part == "product":
+                self.product_bias_[:P] += w
+            elif part == "amount":
+                self.amount_ += w[None, None, :]
+            elif part == "kind_amount":
+                self.amount_ += w.reshape(K, 1, 2)
+            else:  # product_amount
+                self.amount_[:, :P, :] += w.reshape(1, P, 2)
+        self.intercept_ = float(intercept)
+        self.reference_ = self.fill_.copy()  # the typical applicant, against whom effects are told
+
+    # ------------------------------------------------------------------ scoring
+
+    def _checked(self, X) -> np.ndarray:
+        check_is_fitted(self, "tables_")
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != self.n_features_in_:
             raise ValueError(f"expected {self.n_features_in_} features, got {X.shape}")
-        out = np.zeros_like(X)
-        for f in self.used_features_:
-            out[:, f] = self.steps_[f][self.thresholds_[f].searchsorted(X[:, f], side="left")]
-        absent = np.isnan(X)
-        if absent.any():
-            # NaN sorts after every threshold, so searchsorted alone would treat it as "above all".
-            rows, columns = np.nonzero(absent)
-            out[rows, columns] = self.missing_steps_[columns]
-        return out
+        return self._filled(X)
+
+    def _parts(self, X: np.ndarray):
+        """(base, per-feature log-odds rows × features): base is what the product and its kind bring,
+        with the amount's term; the features' parts are relative to the typical applicant."""
+        kind, product = self._kind(X), self._product(X)
+        base = self.intercept_ + self.kind_bias_[kind] + self.product_bias_[product]
+        parts = np.zeros((len(X), self.n_features_in_))
+        for f in self.shaped_:
+            table = self.tables_[f]
+            if table.shape[1] == 1:
+                continue
+            here = table[kind, self.cuts_[f].searchsorted(X[:, f], side="left")]
+            typical = table[kind, self.cuts_[f].searchsorted(self.reference_[f], side="left")]
+            base += typical
+            parts[:, f] = here - typical + self.slopes_[kind, f] * (X[:, f] - self.reference_[f])
+        if self.position_column is not None:
+            d = amount_terms(X[:, self.position_column])
+            parts[:, self.position_column] = (self.amount_[kind, product] * d).sum(axis=1)
+        return base, parts
+
+    def contributions(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """(base log-odds per row, each feature's log-odds per row): base + the row's sum = its log-odds."""
+        return self._parts(self._checked(X))
 
     def decision_function(self, X) -> np.ndarray:
-        """Calibrated log-odds of approval (summed feature by feature, no rows × features matrix)."""
-        check_is_fitted(self, "base_log_odds_")
-        X = np.asarray(X, dtype=np.float64)
-        if X.ndim != 2 or X.shape[1] != self.n_features_in_:
-            raise ValueError(f"expected {self.n_features_in_} features, got {X.shape}")
-        total = np.full(len(X), self.base_log_odds_)
-        for f in self.used_features_:
-            column = X[:, f]
-            total += self.steps_[f][self.thresholds_[f].searchsorted(column, side="left")]
-        absent = np.isnan(X)
-        if absent.any():
-            rows, columns = np.nonzero(absent)
-            steps = np.array([self.steps_[f][self.thresholds_[f].searchsorted(np.nan)] for f in columns])
-            np.add.at(total, rows, self.missing_steps_[columns] - steps)
-        return total
-
-    def compact(self) -> MatchRanker:
-        """A copy without the fitted folds: once compiled, the per-feature tables are the whole model,
-        and they are what the registry stores (small, quick to verify and to load)."""
-        check_is_fitted(self, "steps_")
-        lean = clone(self)
-        for name, value in vars(self).items():
-            if name.endswith("_") and name != "folds_":
-                setattr(lean, name, value)
-        return lean
+        base, parts = self._parts(self._checked(X))
+        return base + parts.sum(axis=1)
 
     def approval_probability(self, X) -> np.ndarray:
         return expit(self.decision_function(X))
@@ -163,3 +215,8 @@ class MatchRanker(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         return self.classes_[(self.approval_probability(X) >= 0.5).astype(int)]
+
+    def compact(self) -> MatchRanker:
+        """The model as stored: it holds only its tables already."""
+        check_is_fitted(self, "tables_")
+        return self

@@ -17,8 +17,8 @@ TRUSTED_TYPES = ["matchmaker.ranking.model.MatchRanker"]
 
 
 # What scoring reads; a model stored by an older version without one of them is refused, not half-used.
-SCORING_ATTRIBUTES = ["thresholds_", "steps_", "base_log_odds_", "missing_steps_", "used_features_", "reference_",
-                      "n_features_in_", "classes_"]
+SCORING_ATTRIBUTES = ["tables_", "slopes_", "cuts_", "shaped_", "fill_", "reference_", "intercept_", "kind_bias_",
+                      "product_bias_", "product_ids_", "amount_", "n_kinds_", "n_features_in_", "classes_"]
 
 
 class UntrustedModel(Exception):

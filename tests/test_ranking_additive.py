@@ -1,6 +1,7 @@
-"""Issue 13's candidate ranker (bench/candidate.py) on a small drawn market whose law is known: its
-scores split exactly into the contributions it reports, a product it never saw is scored as its kind,
-and its lookup tables reproduce the penalised logistic regression they were compiled from."""
+"""The ranker's additive model on a small drawn market whose law is known: its scores split exactly into
+the contributions it reports, each kind learns its own shape of a fact, a product it never saw is scored
+as its kind, each product learns the amount it likes, and its lookup tables reproduce the penalised
+logistic regression they were compiled from."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,7 +9,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
-from bench.candidate import KindAdditiveRanker
+from matchmaker.ranking.model import MatchRanker
 
 KINDS = 3
 
@@ -28,8 +29,8 @@ def _market(n: int = 3000, seed: int = 0):
     return X, y
 
 
-def _ranker(**params) -> KindAdditiveRanker:
-    return KindAdditiveRanker(kind_columns=(0, 1, 2), product_column=3, position_column=4, interacting=(5, 6),
+def _ranker(**params) -> MatchRanker:
+    return MatchRanker(kind_columns=(0, 1, 2), product_column=3, position_column=4, interacting=(5, 6),
                               **params)
 
 
@@ -90,8 +91,8 @@ def test_the_tables_reproduce_the_regression_they_were_compiled_from(fitted):
 
 def test_without_kinds_or_products_it_is_a_plain_additive_model():
     X, y = _market(1500, seed=1)
-    plain = KindAdditiveRanker().fit(X[:, 5:], y)
+    plain = MatchRanker().fit(X[:, 5:], y)
     assert plain.n_kinds_ == 1 and len(plain.product_ids_) == 0
     assert plain.predict_proba(X[:5, 5:]).shape == (5, 2)
     with pytest.raises(ValueError, match="both approved and rejected"):
-        KindAdditiveRanker().fit(X[:50, 5:], np.ones(50))
+        MatchRanker().fit(X[:50, 5:], np.ones(50))
