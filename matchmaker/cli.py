@@ -85,8 +85,11 @@ def ranker_train(if_none_active: bool) -> None:
     """Fit on every decided application; activate the model if it beats the active one."""
     from .matching import scorer, services
 
-    if if_none_active and scorer.active_version() is not None:
-        click.echo(f"ranker {scorer.active_version()} is active: not training")
+    active = scorer.current()
+    # A model stored by an older version of the ranker cannot be loaded (the rules score serves instead):
+    # that counts as none, so an upgrade trains a new one.
+    if if_none_active and active.model is not None:
+        click.echo(f"ranker {active.version} is active: not training")
         return
     started = time.perf_counter()
     try:

@@ -145,6 +145,22 @@ def test_ranker_cli_train_and_evaluate(market, runner):
     assert "active order: hgb-" in evaluation.output and "random" in evaluation.output
 
 
+def test_an_active_model_this_version_cannot_load_counts_as_none(market, runner):
+    first = runner.invoke(args=["ranker", "train"])
+    assert first.exit_code == 0, first.output
+    with market.app_context():
+        stored = db.session.scalar(sa.select(RankerModel).where(RankerModel.is_active))
+        stored.sklearn_version = "0.24.2"  # as if stored by an older installation
+        db.session.commit()
+        old_version = stored.version
+    scorer.forget()
+    again = runner.invoke(args=["ranker", "train", "--if-none-active"])
+    assert again.exit_code == 0, again.output
+    assert "is active: not training" not in again.output and "activated" in again.output
+    with market.app_context():
+        assert scorer.active_version() not in (None, old_version)
+
+
 def test_a_kept_ranking_is_recomputed_when_the_firm_changes(market):
     """Repeated looks at a need's matches come from the worker's cache, until the need or firm changes."""
     from matchmaker.enterprise import services as enterprise_services
