@@ -58,7 +58,22 @@ def percent(share: float | None, digits: int = 1) -> str:
     return "—" if share is None else f"{share * 100:.{digits}f}%"
 
 
+def price_terms(kind: str, rate_min_pct: float, rate_max_pct: float) -> str:
+    """A product's price in its own terms: a loan's yearly rate, a guarantee's or a policy's yearly fee,
+    and no rate at all for an equity investment (never "0.00%")."""
+    from .finance import FEE_KINDS, LENDING_FREE
+
+    code = getattr(kind, "value", kind)
+    if code in LENDING_FREE:
+        return _("股权投资，不计利息")
+    span = {"low": f"{rate_min_pct:.2f}", "high": f"{rate_max_pct:.2f}"}
+    if code in FEE_KINDS:
+        return _("年费率 %(low)s%%–%(high)s%%", **span)
+    return _("年利率 %(low)s%%–%(high)s%%", **span)
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_filter(price_terms)
     app.add_template_filter(wan)
     app.add_template_filter(label)
     app.add_template_filter(local_time)

@@ -249,3 +249,18 @@ def test_a_get_that_records_something_says_so_and_outside_a_request_anything_may
     assert seen == [True]
     assert audited_page.__name__ == "audited_page"
 
+
+
+@pytest.mark.parametrize("kind, text_zh, text_en", [
+    ("credit_loan", "年利率 3.50%–5.00%", "Yearly rate 3.50%–5.00%"),
+    ("guarantee", "年费率 3.50%–5.00%", "Yearly fee 3.50%–5.00%"),
+    ("tech_insurance", "年费率 3.50%–5.00%", "Yearly fee 3.50%–5.00%"),
+    ("equity_investment", "股权投资，不计利息", "Equity investment, no interest"),
+])
+def test_each_product_is_priced_in_its_own_terms(app, kind, text_zh, text_en):
+    from matchmaker.filters import price_terms
+
+    with app.test_request_context("/"):
+        assert price_terms(kind, 3.5, 5.0) == text_zh
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert price_terms(kind, 3.5, 5.0) == text_en
