@@ -192,3 +192,25 @@ def test_model_beats_random_and_rules_on_the_synthetic_truth(fitted, outcomes, m
     assert result["oracle"]["oracle_ndcg_at_5"] == pytest.approx(1.0)
     assert result["model"]["oracle_ndcg_at_5"] > result["random"]["oracle_ndcg_at_5"] + 0.05
     assert result["model"]["auc"] > result["random"]["auc"]
+
+
+def test_each_card_says_what_sets_the_product_apart_for_this_firm(fitted, outcomes):
+    model, _, test_rows = fitted
+    scorer = engine.Scorer(model=model, version="test")
+    block = engine.eligibility.check(outcomes.needs, outcomes.products, None)
+    need = int(np.argmax(block.eligible.sum(axis=1)))
+    matches = engine.rank_products(scorer, outcomes.needs, need, outcomes.products, limit=20,
+                                   include_ineligible=False)
+    said = [tuple(m.reasons[1:]) for m in matches]
+    assert any(said) and len(set(said)) > 1  # not the firm's same strengths on every card
+    for sentences in said:
+        for sentence in sentences:
+            assert sentence.endswith("个百分点") and ("+" in sentence or "-" in sentence)
+    # Measured against the average of the products the firm qualifies for.
+    X = outcomes.pair_matrix(np.full(len(outcomes.products), need), np.arange(len(outcomes.products)))
+    eligible = block.eligible[need]
+    scores = scorer.score(X)
+    centre = scorer.contributions(X[eligible], scores[eligible]).mean(axis=0)
+    top = matches[0].product_row
+    expected = explain.reasons(X[[top]], scorer.contributions(X[[top]], scores[[top]]) - centre, relative=True)[0]
+    assert matches[0].reasons[1:] == expected

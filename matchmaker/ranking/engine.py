@@ -63,10 +63,12 @@ def score_block(scorer: Scorer, needs: Needs, products: Products, need_index=Non
 
 
 def _explained(scorer: Scorer, block: eligibility.Eligibility, X: np.ndarray, rows: np.ndarray,
-               cols: np.ndarray, flat: np.ndarray, scores: np.ndarray) -> list[Match]:
-    """Matches for the chosen flat positions of a block, each with its reasons."""
-    deltas = scorer.contributions(X[flat], scores[flat])
-    model_reasons = explain.reasons(X[flat], deltas)
+               cols: np.ndarray, flat: np.ndarray, scores: np.ndarray, centre: np.ndarray | float = 0.0,
+               ) -> list[Match]:
+    """Matches for the chosen flat positions of a block, each with its reasons: what moves its score
+    more than ``centre`` (per group of features) does."""
+    deltas = scorer.contributions(X[flat], scores[flat]) - centre
+    model_reasons = explain.reasons(X[flat], deltas, relative=not np.isscalar(centre))
     out = []
     for k, position in enumerate(flat):
         r, c = rows[position], cols[position]
@@ -94,7 +96,10 @@ def rank_products(scorer: Scorer, needs: Needs, need_row: int, products: Product
     flat = order[:limit]
     rows = np.zeros(eligible.size, dtype=int)
     cols = np.arange(eligible.size)
-    return _explained(scorer, block, X, rows, cols, flat, scores)
+    # A firm's own strengths help it with every product alike; each card says what sets this product
+    # apart for this firm, measured against the average of the products it qualifies for.
+    centre = scorer.contributions(X[eligible], scores[eligible]).mean(axis=0) if eligible.any() else 0.0
+    return _explained(scorer, block, X, rows, cols, flat, scores, centre)
 
 
 def rank_needs(scorer: Scorer, needs: Needs, products: Products, product_row: int, *, limit: int = 10,

@@ -54,38 +54,51 @@ def contributions(score: Callable[[np.ndarray], np.ndarray], X: np.ndarray, refe
     return (base[None, :] - changed).T
 
 
-def _phrase(group: str, x: np.ndarray, helps: bool) -> str:
+# How the absolute phrases end (what helps, what hurts), after the firm's own value.
+SUFFIX = {"rating": ("有利于获批", "会降低获批可能"), "years": ("经营记录较长", "经营时间偏短"),
+          "scale": ("规模有优势", "规模偏小"), "leverage": ("负担适中", "相对偏高"),
+          "ip": ("契合该类产品", "对该产品支撑不足"), "rd": ("该类产品看重研发", "研发投入不足以打动该产品")}
+
+
+def _firm_value(group: str, x: np.ndarray) -> str:
     def v(name):
         return float(x[_COL[name]])
 
     if group == "rating":
-        rating = RATINGS[len(RATINGS) - int(round(v("rating")))]
-        return f"信用评级 {rating}，{'有利于获批' if helps else '会降低获批可能'}"
+        return f"信用评级 {RATINGS[len(RATINGS) - int(round(v('rating')))]}"
     if group == "years":
-        years = np.expm1(v("log_years"))
-        return f"成立 {years:.1f} 年，{'经营记录较长' if helps else '经营时间偏短'}"
+        return f"成立 {np.expm1(v('log_years')):.1f} 年"
     if group == "scale":
-        revenue = 10 ** v("log_revenue") / 10_000
-        return f"年营业收入约 {revenue:,.0f} 万元，{'规模有优势' if helps else '规模偏小'}"
+        return f"年营业收入约 {10 ** v('log_revenue') / 10_000:,.0f} 万元"
     if group == "leverage":
-        share = v("leverage") * 100
-        return f"申请金额约为年营收的 {share:.0f}%，{'负担适中' if helps else '相对偏高'}"
+        return f"申请金额约为年营收的 {v('leverage') * 100:.0f}%"
     if group == "ip":
-        ip = np.expm1(v("log_ip"))
-        return f"拥有 {ip:.0f} 项知识产权，{'契合该类产品' if helps else '对该产品支撑不足'}"
+        return f"拥有 {np.expm1(v('log_ip')):.0f} 项知识产权"
     if group == "rd":
-        return f"研发投入占营收 {v('rd_ratio'):.1f}%，{'该类产品看重研发' if helps else '研发投入不足以打动该产品'}"
+        return f"研发投入占营收 {v('rd_ratio'):.1f}%"
     if group == "certs":
         held = [label for label, name in zip(CERTIFICATION_LABELS, ("high_tech", "specialized", "tech_sme"))
                 if v(name) > 0]
-        if helps and held:
-            return f"具备{'、'.join(held)}资质，加分"
+        return "具备" + "、".join(held) + "资质" if held else "暂无资质认定"
+    return "可提供抵押物" if v("collateral_offered") > 0 else "未提供抵押物"
+
+
+def _industry(x: np.ndarray) -> str:
+    return next((label for k, label in enumerate(INDUSTRY_LABELS) if x[_COL[f"industry_{INDUSTRIES[k]}"]] > 0), "")
+
+
+def _phrase(group: str, x: np.ndarray, helps: bool) -> str:
+    if group in SUFFIX:
+        return f"{_firm_value(group, x)}，{SUFFIX[group][0 if helps else 1]}"
+    if group == "certs":
+        value = _firm_value(group, x)
+        if helps and value.startswith("具备"):
+            return f"{value}，加分"
         return "缺少高新技术企业等资质认定" if not helps else "资质认定情况有利于获批"
     if group == "collateral":
         return "可提供抵押物，契合该产品" if helps else "未提供抵押物，获批可能降低"
     if group == "industry":
-        industry = next((label for k, label in enumerate(INDUSTRY_LABELS) if x[_COL[f"industry_{INDUSTRIES[k]}"]] > 0), "")
-        return f"该产品专门支持{industry}行业" if helps else "该产品并非专门面向贵企业所在行业"
+        return f"该产品专门支持{_industry(x)}行业" if helps else "该产品并非专门面向贵企业所在行业"
     if group == "pricing":
         return "该产品定价空间较大，审批相对灵活" if helps else "该产品利率较低，审批标准相对严格"
     if group == "fit":
@@ -93,13 +106,37 @@ def _phrase(group: str, x: np.ndarray, helps: bool) -> str:
     raise ValueError(group)
 
 
-def reasons(X: np.ndarray, deltas: np.ndarray) -> list[list[str]]:
-    """For each row: up to HELPS sentences on what helps and HURTS on what hurts, strongest first."""
+def _relative_phrase(group: str, x: np.ndarray, delta: float) -> str:
+    """What sets this product apart for this firm, against the other products it qualifies for, with the
+    change of probability it makes (percentage points)."""
+    points = f"{delta * 100:+.0f} 个百分点"
+    if group == "industry":
+        return (f"该产品青睐{_industry(x)}行业的企业，{points}" if delta > 0
+                else f"该产品对{_industry(x)}行业的企业并不偏重，{points}")
+    if group == "pricing":
+        rate = float(x[_COL["rate_min"]])
+        return (f"该产品风险定价较宽（最低年利率 {rate:.2f}%），审批相对灵活，{points}" if delta > 0
+                else f"该产品定价较低（最低年利率 {rate:.2f}%），审批相对严格，{points}")
+    if group == "fit":
+        return (f"申请金额正合该产品偏好的额度，{points}" if delta > 0
+                else f"申请金额离该产品偏好的额度较远，{points}")
+    value = _firm_value(group, x)
+    return f"该产品看重这一点：贵司{value}，{points}" if delta > 0 else f"对该产品帮助较小：贵司{value}，{points}"
+
+
+def reasons(X: np.ndarray, deltas: np.ndarray, *, relative: bool = False) -> list[list[str]]:
+    """For each row: up to HELPS sentences on what helps and HURTS on what hurts, strongest first.
+    ``relative``: the deltas are measured against the other products the firm qualifies for, and the
+    sentences say what this product weighs differently, with its size."""
     names = list(GROUPS)
     out = []
     for x, row in zip(np.asarray(X), np.asarray(deltas)):
         order = np.argsort(-np.abs(row))
-        helps = [_phrase(names[g], x, True) for g in order if row[g] >= MENTION_AT][:HELPS]
-        hurts = [_phrase(names[g], x, False) for g in order if row[g] <= -MENTION_AT][:HURTS]
+        if relative:
+            helps = [_relative_phrase(names[g], x, row[g]) for g in order if row[g] >= MENTION_AT][:HELPS]
+            hurts = [_relative_phrase(names[g], x, row[g]) for g in order if row[g] <= -MENTION_AT][:HURTS]
+        else:
+            helps = [_phrase(names[g], x, True) for g in order if row[g] >= MENTION_AT][:HELPS]
+            hurts = [_phrase(names[g], x, False) for g in order if row[g] <= -MENTION_AT][:HURTS]
         out.append(helps + hurts)
     return out
