@@ -293,6 +293,16 @@ def test_ranker_page_trains_and_shows_metrics_and_history(market, client, make_u
     html = trained.get_data(as_text=True)
     assert "已训练并启用" in html and 'data-chart="metrics"' in html and 'id="history"' in html
     assert client.get("/admin/ranker/progress").json["running"] is False
+    # The calibration table: one row per band of predicted probability, its applications adding up to the
+    # held-out decided applications.
+    table = html[html.index('id="reliability"'):]
+    table = table[:table.index("</table>")]
+    rows = re.findall(r"<tr><td>(\d+)%–(\d+)%</td><td class=\"text-end\">(\d+)</td>", table)
+    assert rows and all(int(high) - int(low) == 10 for low, high, _n in rows)
+    with market.app_context():
+        stored = db.session.scalar(sa.select(RankerModel).where(RankerModel.is_active))
+        held_out = stored.baseline_metrics["_heldout"]["applications"]
+    assert sum(int(n) for _low, _high, n in rows) == held_out
 
 
 def test_audit_trail_filters_by_actor_action_and_date(client, admin, make_user, app):

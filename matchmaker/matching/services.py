@@ -232,6 +232,8 @@ def evaluate() -> dict:
 def _clean(value):
     if isinstance(value, dict):
         return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
     if isinstance(value, (float, np.floating)):
         return None if np.isnan(value) else round(float(value), 4)
     if isinstance(value, np.integer):

@@ -130,6 +130,8 @@ def evaluate(outcomes: Outcomes, test_rows: np.ndarray, strategies: dict[str, St
             "ndcg_at_5": metrics.mean_over_groups(metrics.ndcg_at_k, groups[mixed], labels[mixed], scores[mixed], k=5)
             if mixed.any() else None,
         }
+        if strategy is not None:
+            result[name]["reliability"] = metrics.reliability(labels, scores)
     if truth is not None:
         _truth_metrics(outcomes, np.unique(groups), strategies, truth, result, rng)
     result["_heldout"] = {"needs": int(np.unique(groups).size), "applications": int(len(test_rows)),
