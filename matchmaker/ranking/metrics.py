@@ -80,15 +80,9 @@ def mixed_groups(groups, labels) -> np.ndarray:
 
 def expected_calibration_error(labels, probabilities, bins: int = 10) -> float:
     """Σ over ten equal-width probability bins of (share of rows) × |mean predicted − observed rate|."""
-    labels = np.asarray(labels, dtype=float)
-    p = np.clip(np.asarray(probabilities, dtype=float), 0, 1)
-    which = np.minimum((p * bins).astype(int), bins - 1)
-    total = 0.0
-    for b in range(bins):
-        inside = which == b
-        if inside.any():
-            total += inside.mean() * abs(p[inside].mean() - labels[inside].mean())
-    return float(total)
+    table = reliability(labels, probabilities, bins)
+    rows = sum(b["rows"] for b in table)
+    return float(sum(b["rows"] / rows * abs(b["predicted"] - b["observed"]) for b in table)) if rows else 0.0
 
 
 def reliability(labels, probabilities, bins: int = 10) -> list[dict]:
