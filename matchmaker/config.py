@@ -77,6 +77,12 @@ class Config:
     # A fixed penalty for the ranker instead of choosing one on the latest outcomes (the tests fit once,
     # faster); empty: chosen by training.fit.
     RANKER_PARAMS: dict = {}
+    # The lowest approval probability of the bands 很可能, 较可能 and 有一定机会 (below: 可能性低), the
+    # words a firm reads beside a match. The scores are calibrated (the ranker page's reliability
+    # table), so 0.75 means about three approvals in four applications like this one.
+    MATCH_BAND_FLOORS: tuple = (0.75, 0.5, 0.25)
+    # How long the institutions' median hours to a decision, shown on every match, may be stale.
+    RESPONSE_HOURS_KEPT_SECONDS = 300
 
 
 class DevelopmentConfig(Config):

@@ -58,6 +58,19 @@ def percent(share: float | None, digits: int = 1) -> str:
     return "—" if share is None else f"{share * 100:.{digits}f}%"
 
 
+def hours_span(hours: float | None) -> str:
+    """A duration in hours as people say it: "2 天 5 小时", "5 小时" (never "1242.5 小时")."""
+    if hours is None:
+        return _("暂无记录")
+    whole = max(round(hours), 1)
+    days, rest = divmod(whole, 24)
+    if not days:
+        return _("%(h)s 小时", h=rest)
+    if not rest:
+        return _("%(d)s 天", d=days)
+    return _("%(d)s 天 %(h)s 小时", d=days, h=rest)
+
+
 def price_terms(kind: str, rate_min_pct: float, rate_max_pct: float) -> str:
     """A product's price in its own terms: a loan's yearly rate, a guarantee's or a policy's yearly fee,
     and no rate at all for an equity investment (never "0.00%")."""
@@ -74,6 +87,7 @@ def price_terms(kind: str, rate_min_pct: float, rate_max_pct: float) -> str:
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(price_terms)
+    app.add_template_filter(hours_span)
     app.add_template_filter(wan)
     app.add_template_filter(label)
     app.add_template_filter(local_time)

@@ -59,7 +59,7 @@ def test_need_lifecycle_and_matches(client, owner, catalogue):
     need_id = created.json["id"]
     listed = client.get("/api/v1/needs", headers=headers).json
     assert listed["total"] == 1 and listed["items"][0]["id"] == need_id
-    matches = client.get(f"/api/v1/needs/{need_id}/matches?limit=10", headers=headers).json
+    matches = client.get(f"/api/v1/needs/{need_id}/matches?limit=10&include_ineligible=true", headers=headers).json
     assert matches["model_version"] == "rules"
     items = matches["items"]
     assert [i["product_id"] for i in items][:1] == [catalogue["ip"]]  # 800 万: only the IP loan's range fits

@@ -17,9 +17,9 @@ from matchmaker.admin import stats
 from matchmaker.admin import views as admin_views
 from matchmaker.auth import views as auth_views
 from matchmaker.auth.forms import RegisterForm
-from matchmaker.enterprise import views as enterprise_views
 from matchmaker.errors import Conflict, InvalidInput, NotFound
 from matchmaker.finance import estimated_cost_cny
+from matchmaker.matching import listing
 from models import Enterprise, db
 from tests.conftest import valid_uscc
 
@@ -131,19 +131,20 @@ def test_an_empty_registration_form_hands_over_nothing_invented(app):
     assert facts["name"] == "某公司" and facts["employees"] is None
 
 
-def test_each_match_shows_the_cost_at_both_ends_of_its_rate(app):
-    need = SimpleNamespace(amount_cny=2_000_000, term_months=24)
-    items = [{"kind": "credit_loan", "rate_min_pct": 3.5, "rate_max_pct": 6.0},
-             {"kind": "guarantee", "rate_min_pct": 1.0, "rate_max_pct": 2.0},
-             {"kind": "equity_investment", "rate_min_pct": 0.0, "rate_max_pct": 0.0}]
-    shown = enterprise_views._with_costs(need, [dict(item) for item in items])
+def test_each_match_shows_the_cost_at_both_ends_of_its_rate_and_at_the_likely_one():
+    items = [{"kind": "credit_loan", "rate_min_pct": 3.5, "rate_max_pct": 6.0, "score": 0.8},
+             {"kind": "guarantee", "rate_min_pct": 1.0, "rate_max_pct": 2.0, "score": 0.5},
+             {"kind": "equity_investment", "rate_min_pct": 0.0, "rate_max_pct": 0.0, "score": 0.9}]
+    shown = [listing.priced(dict(item), amount_cny=2_000_000, term_months=24) for item in items]
     for item, original in zip(shown, items):
         for end in ("min", "max"):
             assert item[f"cost_{end}_cny"] == estimated_cost_cny(
                 kind=original["kind"], amount_cny=2_000_000, term_months=24, rate_pct=original[f"rate_{end}_pct"])
-    assert shown[0]["cost_min_cny"] < shown[0]["cost_max_cny"]
+    assert shown[0]["cost_min_cny"] < shown[0]["estimated_cost_cny"] < shown[0]["cost_max_cny"]
+    assert shown[0]["likely_rate_pct"] == 4.0  # 6.0 − 0.8 × 2.5: a likely approval is priced near the floor
     assert shown[1]["cost_min_cny"] == 40_000 and shown[1]["cost_max_cny"] == 80_000
-    assert shown[2]["cost_min_cny"] is None and shown[2]["cost_max_cny"] is None
+    assert shown[1]["estimated_cost_cny"] == 60_000 and shown[1]["likely_rate_pct"] == 1.5
+    assert shown[2]["cost_min_cny"] is None and shown[2]["estimated_cost_cny"] is None
 
 
 # ----------------------------------------------------------------------------- change and confirmation

@@ -16,11 +16,9 @@ from models import (
     Application, ApplicationStatus, Enterprise, FinancingNeed, Institution, Product, ProductStatus, db,
 )
 
+from ..applications.figures import response_hours
 from ..errors import InvalidInput
-from .sql import LOCAL, due_epoch_days, epoch_days, hours_between, local_month
-
-PERCENTILES = {"median": 50, "p90": 90}
-
+from .sql import LOCAL, due_epoch_days, epoch_days, local_month
 
 @dataclass(frozen=True)
 class Period:
@@ -119,32 +117,7 @@ def _row(mapping) -> dict:
 
 
 def _response_hours(p: Period, *, group=None) -> dict:
-    """Median and 90th percentile of the hours from application to decision, per group (or overall
-    under the key None), interpolated like PostgreSQL's percentile_cont. Window functions, so SQLite
-    (which has no percentile aggregate) computes them in SQL too. Imported history is left out."""
-    hours = hours_between(Application.created_at, Application.decided_at)
-    partition = [group] if group is not None else []
-    ranked = (
-        sa.select((group if group is not None else sa.literal(0)).label("grp"), hours.label("hours"),
-                  sa.func.row_number().over(partition_by=partition, order_by=hours).label("rn"),
-                  sa.func.count().over(partition_by=partition).label("n"))
-        .where(p.holds(Application.decided_at), Application.imported.is_(False))
-        .subquery()
-    )
-    columns = []
-    for name, pct in PERCENTILES.items():
-        # Position 1 + pct·(n−1)/100 split into its integer part and its fraction, in integers.
-        scaled = pct * (ranked.c.n - 1)
-        low = 1 + scaled // 100
-        fraction = (scaled % 100) / 100.0
-        columns.append(sa.func.sum(sa.case(
-            (ranked.c.rn == low, ranked.c.hours * (1 - fraction)),
-            (ranked.c.rn == low + 1, ranked.c.hours * fraction),
-            else_=0.0,
-        )).label(name))
-    rows = db.session.execute(sa.select(ranked.c.grp, *columns).group_by(ranked.c.grp)).all()
-    return {(None if group is None else r.grp): {name: round(float(getattr(r, name)), 1) for name in PERCENTILES}
-            for r in rows}
+    return response_hours(where=[p.holds(Application.decided_at)], group=group)
 
 
 def headline(p: Period) -> dict:

@@ -10,7 +10,7 @@ from ..auth.current import api_roles, current_user
 from ..idempotency import DOC as IDEMPOTENCY
 from ..idempotency import idempotent
 from ..enterprise import services as enterprise_services
-from ..matching import services as matching_services
+from ..matching import listing as matching_listing
 from ..needs import services as need_services
 from .schemas import (
     ApplicationCreateSchema, ApplicationListSchema, ApplicationSchema, EnterprisePatchSchema, EnterpriseSchema,
@@ -104,8 +104,9 @@ def withdraw_need(need_id):
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.doc(security=BEARER)
 def need_matches(query, need_id):
-    """Ranked products for a need: eligible first, each with a score in [0, 1] and reasons"""
-    return matching_services.products_for_need(need_id=need_id, actor=current_user(), limit=query["limit"])
+    """Ranked products for a need: eligible first, each with a score in [0, 1], its band, reasons, estimated
+    cost and the institution's speed; sorted by approval (default), cost or speed"""
+    return matching_listing.get_all(need_id=need_id, actor=current_user(), **query)
 
 
 @bp.route("/applications", methods=["POST"])

@@ -1,8 +1,11 @@
 """The enterprise's pages: profile and consent, needs, matches, applying, following, notifications."""
 from __future__ import annotations
 
+import math
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from models import ProductKind, Role, db
 
@@ -10,9 +13,8 @@ from .. import notifications
 from ..applications import services as application_services
 from ..auth.current import current_user, role_required
 from ..errors import DomainError
-from ..finance import estimated_cost_cny
 from ..forms import attach_problems
-from ..matching import services as matching_services
+from ..matching import listing
 from ..filters import wan
 from ..views import change, confirmation
 from ..needs import services as need_services
@@ -21,6 +23,8 @@ from .forms import FORM_NAMES, NeedForm, ProfileForm
 
 bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
 COMPARE_AT_MOST = 3
+MATCHES_PER_PAGE = 10
+SORT_LABELS = {"approval": _l("最可能获批"), "cost": _l("综合成本最低"), "speed": _l("最快答复")}
 
 
 @bp.before_request
@@ -125,42 +129,52 @@ def withdraw_need(need_id: int):
     return redirect(url_for("enterprise.needs"))
 
 
-def _with_costs(need, items: list[dict]) -> list[dict]:
-    for item in items:
-        item["cost_min_cny"] = estimated_cost_cny(kind=item["kind"], amount_cny=need.amount_cny,
-                                                  term_months=need.term_months, rate_pct=item["rate_min_pct"])
-        item["cost_max_cny"] = estimated_cost_cny(kind=item["kind"], amount_cny=need.amount_cny,
-                                                  term_months=need.term_months, rate_pct=item["rate_max_pct"])
-    return items
+def _rate_ceiling(text: str | None) -> tuple[float | None, str | None]:
+    """The matches page's 最低年利率不高于 box: the ceiling, or a message naming the box."""
+    if not text:
+        return None, None
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = math.nan
+    if not math.isfinite(rate) or not 0 <= rate <= 100:
+        return None, _("最低年利率须为 0 到 100 之间的数字（如 4.5）")
+    return rate, None
 
 
 @bp.route("/needs/<int:need_id>")
 def need(need_id: int):
     actor = current_user()
     need = need_services.get(actor=actor, need_id=need_id)
-    ranked = matching_services.products_for_need(need_id=need.id, actor=actor, limit=500)
-    kind = request.args.get("kind") or ""
-    rate = request.args.get("rate", type=float)
+    sort = request.args.get("sort") if request.args.get("sort") in listing.SORTS else "approval"
+    kind = request.args.get("kind") if request.args.get("kind") in ProductKind.values() else ""
+    rate_text = (request.args.get("rate") or "").strip()
+    rate, rate_error = _rate_ceiling(rate_text)
     show_all = request.args.get("all") == "1"
-    items = [i for i in ranked["items"] if (show_all or i["eligible"]) and (not kind or i["kind"] == kind)
-             and (rate is None or i["rate_min_pct"] <= rate)]
+    page = max(request.args.get("page", 1, type=int), 1)
+    listed = listing.get_all(need_id=need.id, actor=actor, sort=sort, offset=(page - 1) * MATCHES_PER_PAGE,
+                             limit=MATCHES_PER_PAGE, include_ineligible=show_all, kind=kind or None,
+                             max_rate_pct=rate)
+    shown = listed["total"] + (listed["ineligible_total"] if show_all else 0)
     applied, _total = application_services.get_all(actor=actor, need_id=need.id, limit=100)
     return render_template(
-        "enterprise/need.html", need=need, items=_with_costs(need, items[:50]), model_version=ranked["model_version"],
-        kinds=list(ProductKind), kind=kind, rate=rate, show_all=show_all,
-        applied={a.product_id: a for a in applied}, eligible_count=sum(i["eligible"] for i in ranked["items"]))
+        "enterprise/need.html", need=need, items=listed["items"], model_version=listed["model_version"],
+        kinds=list(ProductKind), kind=kind, rate_text=rate_text, rate_error=rate_error, show_all=show_all,
+        sort=sort, sorts=SORT_LABELS, page=page, pages=max(math.ceil(shown / MATCHES_PER_PAGE), 1),
+        offset=listed["offset"], applied={a.product_id: a for a in applied}, eligible_count=listed["total"],
+        ineligible_count=listed["ineligible_total"])
 
 
 @bp.route("/needs/<int:need_id>/compare")
 def compare(need_id: int):
     need = need_services.get(actor=current_user(), need_id=need_id)
     wanted = [int(p) for p in request.args.getlist("product") if p.isdigit()][:COMPARE_AT_MOST]
-    ranked = matching_services.products_for_need(need_id=need.id, actor=current_user(), limit=500)
-    items = [i for i in ranked["items"] if i["product_id"] in wanted]
-    if not items:
+    listed = listing.get_all(need_id=need.id, actor=current_user(), limit=None, include_ineligible=True,
+                             product_ids=set(wanted))
+    if not listed["items"]:
         flash(_("请至少选择一个产品进行比较（最多 3 个）"), "warning")
         return redirect(url_for("enterprise.need", need_id=need_id))
-    return render_template("enterprise/compare.html", need=need, items=_with_costs(need, items))
+    return render_template("enterprise/compare.html", need=need, items=listed["items"])
 
 
 @bp.route("/needs/<int:need_id>/apply", methods=["POST"])

@@ -65,9 +65,10 @@ _rankings: collections.OrderedDict = collections.OrderedDict()
 RANKINGS_KEPT = 4096
 
 
-def products_for_need(*, need_id: int, actor: User | None = None, limit: int = 10, include_ineligible: bool = True,
+def products_for_need(*, need_id: int, actor: User | None = None, limit: int | None = 10, include_ineligible: bool = True,
                       today: dt.date | None = None) -> dict:
-    """Active products ranked for one need, eligible ones first, each with its reasons.
+    """Active products ranked for one need, eligible ones first, each with its reasons (``limit``
+    None: all of them; listing.get_all sorts, filters and pages them for the firm).
 
     With ``actor``, a need outside their scope is answered 404 as if absent; the owner is read in
     the same round trip as what the kept ranking depends on, so the API's hot path needs no

@@ -1,0 +1,206 @@
+"""A need's matches as a firm chooses from them: three sorts, bands in words, cost and speed, paging,
+and every failing product after the eligible ones; the API's fields and codes as the contract fixes
+them, and the page that lists through the same service."""
+import datetime as dt
+import re
+
+import pytest
+
+from matchmaker.finance import estimated_cost_cny
+from matchmaker.matching import listing
+from models import Application, Enterprise, FinancingNeed, Institution, Product, db
+from tests.conftest import enterprise_facts, valid_uscc
+from tests.test_api import assert_error, token_for
+from tests.test_auth_pages import field_errors, submit
+
+CONTRACT_ITEM_FIELDS = {"product_id", "product_name", "institution_name", "kind", "score", "eligible", "reasons",
+                        "band", "estimated_cost_cny", "median_response_hours"}
+TERMS = dict(min_amount_cny=100_000, max_amount_cny=5_000_000, min_term_months=3, max_term_months=36)
+
+
+def _utc(*args):
+    return dt.datetime(*args, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def market(app, make_user):
+    """A firm with a 100 万, 12-month need; three institutions, one of them without any decision yet;
+    eligible loans, a guarantee and an equity investment, two identical twins, two products the need
+    fails (one too small, one asking for 50 patents) and a paused one."""
+    owner = make_user("enterprise")
+    with app.app_context():
+        fast = Institution(name="快银行", kind="bank")
+        slow = Institution(name="慢银行", kind="bank")
+        new = Institution(name="新机构", kind="guarantee")
+        db.session.add_all([fast, slow, new])
+        db.session.flush()
+
+        def product(name, institution, kind="credit_loan", low=3.5, high=6.0, **rules):
+            terms = {**TERMS, **{k: rules.pop(k) for k in list(rules) if k in TERMS}}
+            return Product(name=name, kind=kind, institution_id=institution.id, rate_min_pct=low,
+                           rate_max_pct=high, **terms, **rules)
+
+        products = {
+            "cheap": product("低息贷", slow, low=3.0, high=3.6),
+            "dear": product("高息贷", fast, low=5.0, high=8.0),
+            "twin_a": product("双胞贷", fast, low=4.0, high=5.0),
+            "twin_b": product("双胞贷", fast, low=4.0, high=5.0),
+            "fee": product("融资担保", new, kind="guarantee", low=1.0, high=2.0),
+            "equity": product("天使投资", slow, kind="equity_investment", low=0.0, high=0.0),
+            "small": product("小额贷", fast, max_amount_cny=500_000),
+            "patents": product("知识产权贷", fast, kind="ip_pledge", min_ip_count=50),
+            "paused": product("暂停贷", fast, status="paused"),
+        }
+        db.session.add_all(products.values())
+        need = FinancingNeed(enterprise_id=owner.enterprise_id, amount_cny=1_000_000, term_months=12)
+        db.session.add(need)
+        other = Enterprise(**enterprise_facts(name="历史企业", uscc=valid_uscc("915001070000H0001")))
+        db.session.add(other)
+        db.session.flush()
+        # Decision times: the fast bank 2 h, 4 h, 30 h (median 4); the slow bank 50 h and 70 h (median 60).
+        for institution, chosen, hours in ((fast, products["dear"], (2, 4, 30)), (slow, products["cheap"], (50, 70))):
+            for h in hours:
+                old = FinancingNeed(enterprise_id=other.id, amount_cny=1_000_000, term_months=12)
+                db.session.add(old)
+                db.session.flush()
+                db.session.add(Application(
+                    need_id=old.id, product_id=chosen.id, enterprise_id=other.id, institution_id=institution.id,
+                    amount_cny=1_000_000, term_months=12, status="rejected", created_at=_utc(2026, 1, 1),
+                    decided_at=_utc(2026, 1, 1) + dt.timedelta(hours=h)))
+        db.session.commit()
+        listing.forget_response_hours()
+        return {"need": need.id, "ids": {k: p.id for k, p in products.items()},
+                "headers": token_for(app.test_client(), owner.email, owner.password), "owner": owner}
+
+
+def _matches(client, market, query=""):
+    response = client.get(f"/api/v1/needs/{market['need']}/matches?{query}", headers=market["headers"])
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def test_every_field_the_contract_fixes_is_there(client, market):
+    body = _matches(client, market, "limit=200&include_ineligible=true")
+    assert {"items", "model_version", "total", "offset"} <= set(body)
+    assert body["offset"] == 0
+    for item in body["items"]:
+        assert CONTRACT_ITEM_FIELDS <= set(item), CONTRACT_ITEM_FIELDS - set(item)
+        assert 0 <= item["score"] <= 1 and item["band"] in listing.BANDS
+        assert isinstance(item["reasons"], list) and item["reasons"]
+
+
+def test_total_counts_the_eligible_and_every_failing_product_follows_with_what_is_missing(client, market):
+    ids = market["ids"]
+    body = _matches(client, market, "limit=200&include_ineligible=true")
+    flags = [i["eligible"] for i in body["items"]]
+    assert flags == sorted(flags, reverse=True)  # eligible first
+    eligible = {i["product_id"] for i in body["items"] if i["eligible"]}
+    failing = {i["product_id"]: i for i in body["items"] if not i["eligible"]}
+    assert body["total"] == len(eligible) == 6
+    assert set(failing) == {ids["small"], ids["patents"]}  # every active product it fails, never the paused one
+    assert "超过该产品上限 50 万元" in " ".join(failing[ids["small"]]["reasons"])
+    assert "50" in " ".join(failing[ids["patents"]]["reasons"])
+    assert ids["paused"] not in eligible
+    without = _matches(client, market, "limit=200")
+    assert [i["product_id"] for i in without["items"]] == [i["product_id"] for i in body["items"] if i["eligible"]]
+    assert without["total"] == body["total"]
+
+
+def test_approval_order_is_best_first_with_equal_scores_by_product_id(client, market):
+    items = _matches(client, market, "limit=200")["items"]
+    keys = [(-i["score"], i["product_id"]) for i in items]
+    assert keys == sorted(keys)
+    twins = [i["product_id"] for i in items if i["product_name"] == "双胞贷"]
+    assert twins == sorted([market["ids"]["twin_a"], market["ids"]["twin_b"]])
+    twin_scores = {i["score"] for i in items if i["product_name"] == "双胞贷"}
+    assert len(twin_scores) == 1  # really a tie, so the id decided
+
+
+def test_cost_order_is_cheapest_first_with_equity_last(client, market):
+    items = _matches(client, market, "limit=200&sort=cost")["items"]
+    costs = [i["estimated_cost_cny"] for i in items]
+    assert costs[-1] is None and items[-1]["product_id"] == market["ids"]["equity"]
+    assert costs[:-1] == sorted(costs[:-1]) and None not in costs[:-1]
+    for item in items[:-1]:  # each the cost over the need's term at the rate the score places in the range
+        rate = item["likely_rate_pct"]
+        assert item["estimated_cost_cny"] == pytest.approx(estimated_cost_cny(
+            kind=item["kind"], amount_cny=1_000_000, term_months=12, rate_pct=rate), abs=60)
+    assert items[0]["product_id"] == market["ids"]["fee"]  # a 1–2 % yearly fee beats any loan's interest
+
+
+def test_speed_order_is_the_institutions_median_hours_with_no_history_last(client, market):
+    items = _matches(client, market, "limit=200&sort=speed")["items"]
+    hours = [i["median_response_hours"] for i in items]
+    by_institution = {i["institution_name"]: i["median_response_hours"] for i in items}
+    assert by_institution == {"快银行": 4.0, "慢银行": 60.0, "新机构": None}
+    assert hours[-1] is None and hours[:-1] == sorted(hours[:-1])
+    fast = [i for i in items if i["institution_name"] == "快银行"]
+    assert [(-i["score"], i["product_id"]) for i in fast] == sorted((-i["score"], i["product_id"]) for i in fast)
+
+
+def test_pages_put_together_are_the_whole_list(client, market):
+    whole = _matches(client, market, "limit=200&include_ineligible=true&sort=cost")["items"]
+    pages = [_matches(client, market, f"limit=3&offset={k}&include_ineligible=true&sort=cost") for k in (0, 3, 6)]
+    assert [p["offset"] for p in pages] == [0, 3, 6]
+    assert [i["product_id"] for p in pages for i in p["items"]] == [i["product_id"] for i in whole]
+    assert _matches(client, market, "limit=3&offset=60")["items"] == []
+
+
+def test_bands_follow_the_configured_floors(app):
+    with app.app_context():
+        floors = app.config["MATCH_BAND_FLOORS"]
+        assert [listing.band(s) for s in (1.0, floors[0], floors[0] - 1e-9, floors[1], floors[2], floors[2] - 1e-9,
+                                          0.0)] == ["很可能", "很可能", "较可能", "较可能", "有一定机会", "可能性低",
+                                                    "可能性低"]
+    assert listing.band(0.6, (0.9, 0.6, 0.3)) == "较可能" and listing.band(0.59, (0.9, 0.6, 0.3)) == "有一定机会"
+
+
+@pytest.mark.parametrize("query, field", [
+    ("sort=cheapest", "sort"), ("offset=-1", "offset"), ("include_ineligible=perhaps", "include_ineligible"),
+    ("limit=0", "limit"), ("limit=201", "limit"), ("offset=x", "offset"),
+])
+def test_bad_query_values_name_their_field(client, market, query, field):
+    response = client.get(f"/api/v1/needs/{market['need']}/matches?{query}", headers=market["headers"])
+    assert_error(response, 422, fields=[field])
+
+
+def test_the_page_offers_the_sorts_bands_and_pages(client, market, app):
+    owner = market["owner"]
+    assert submit(client, "/auth/login", {"email": owner.email, "password": owner.password}).status_code == 302
+    page = client.get(f"/enterprise/needs/{market['need']}?sort=speed")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    for words in ("最可能获批", "综合成本最低", "最快答复"):
+        assert words in html
+    assert '<option value="speed" selected>' in html
+    assert "4 小时" in html and "2 天 12 小时" in html and "暂无记录" in html  # 4 h, 60 h, no history
+    api_order = [i["product_name"] for i in _matches(client, market, "sort=speed")["items"]]
+    assert re.findall(r'<div class="fw-bold">([^<]+)</div>', html) == api_order  # the page lists in the API's order
+    everything = client.get(f"/enterprise/needs/{market['need']}?all=1").get_data(as_text=True)
+    assert "知识产权贷" in everything and "不符合条件" in everything and "暂停贷" not in everything
+
+
+def test_the_page_pages_through_the_matches(client, market, app, monkeypatch):
+    from matchmaker.enterprise import views
+
+    monkeypatch.setattr(views, "MATCHES_PER_PAGE", 4)
+    owner = market["owner"]
+    assert submit(client, "/auth/login", {"email": owner.email, "password": owner.password}).status_code == 302
+    first = client.get(f"/enterprise/needs/{market['need']}?all=1").get_data(as_text=True)
+    assert "第 1 / 2 页" in first
+    second = client.get(f"/enterprise/needs/{market['need']}?all=1&page=2").get_data(as_text=True)
+    assert "第 2 / 2 页" in second
+    seen = first.count('data-testid="match"') + second.count('data-testid="match"')
+    assert seen == 8  # six eligible and two failing, none twice
+
+
+def test_a_bad_rate_ceiling_is_named_and_kept(client, market):
+    owner = market["owner"]
+    assert submit(client, "/auth/login", {"email": owner.email, "password": owner.password}).status_code == 302
+    page = client.get(f"/enterprise/needs/{market['need']}?rate=abc")
+    assert page.status_code == 200
+    errors = field_errors(page.get_data(as_text=True))
+    assert "rate" in errors and "0 到 100" in errors["rate"]
+    assert 'value="abc"' in page.get_data(as_text=True)
+    filtered = client.get(f"/enterprise/needs/{market['need']}?rate=3.2").get_data(as_text=True)
+    assert "低息贷" in filtered and "高息贷" not in filtered
