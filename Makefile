@@ -56,8 +56,8 @@ test-postgres: install
 bench: install
 	$(BIN)/python -m bench
 
-# The ranker, a plain HGB and the cold start on 20 drawn approval laws and on the seed's own law on four
-# seeds (bench/family.py; about a minute per market on two cores).
+# The ranker, a plain HGB, the cold start and the published rules on 20 drawn approval laws and on the
+# seed's own law on four seeds (bench/family.py; 10-20 s per market on two cores; make bench runs it too).
 bench-family: install
 	$(BIN)/python -m bench.family
 

@@ -144,7 +144,20 @@ def test_enterprise_journey_register_publish_match_apply_follow(browser, live_se
     assert "符合该产品全部准入条件" in matches.first.get_by_test_id("reasons").inner_text()
     scores = [int(s.rstrip("%")) for s in page.get_by_test_id("score").all_inner_texts()]
     assert scores == sorted(scores, reverse=True)
+    assert set(page.get_by_test_id("band").all_inner_texts()) <= {"很可能", "较可能", "有一定机会", "可能性低"}
+    assert page.locator("#sort option").all_inner_texts() == ["最可能获批", "综合成本最低", "最快答复"]
+    # The cheapest first: the estimated costs (万) read off the cards are in order.
+    page.select_option("#sort", "cost")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url(re.compile(r".*sort=cost.*"))
+    costs = [float(re.match(r"\s*([\d.,]+)", text).group(1).replace(",", ""))
+             for text in page.get_by_test_id("cost").all_inner_texts() if not text.startswith("不适用")]
+    assert costs and costs == sorted(costs)
+    page.select_option("#sort", "approval")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url(re.compile(r".*sort=approval.*"))
     os.makedirs(SCREENSHOTS, exist_ok=True)
+    page.evaluate("document.getElementById('sort').scrollIntoView()")
     page.screenshot(path=os.path.join(SCREENSHOTS, "matches-phone.png"), full_page=False)
 
     product_name = matches.first.locator(".fw-bold").first.inner_text()
@@ -257,8 +270,9 @@ def test_admin_dashboard_charts_csv_and_training(browser, live_server, full_mark
     page.wait_for_function("document.querySelector('#train-progress p').textContent.includes(' s')")
     page.wait_for_selector(".alert-success", timeout=120_000)
     assert "已训练并启用" in page.locator(".alert-success").inner_text()
-    assert page.locator("#active-version").inner_text().startswith("hgb-")
+    assert page.locator("#active-version").inner_text().startswith("additive-")
     page.wait_for_selector('[data-chart="metrics"][data-rendered="true"] canvas')
+    page.wait_for_selector('[data-chart="reliability"][data-rendered="true"] canvas')
     # History import: an oversized file is stopped before it is sent; a small one is uploaded with
     # progress and its bad line reported in place.
     page.get_by_role("link", name="历史数据导入").click()

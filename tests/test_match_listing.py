@@ -125,7 +125,9 @@ def test_cost_order_is_cheapest_first_with_equity_last(client, market):
         rate = item["likely_rate_pct"]
         assert item["estimated_cost_cny"] == pytest.approx(estimated_cost_cny(
             kind=item["kind"], amount_cny=1_000_000, term_months=12, rate_pct=rate), abs=60)
-    assert items[0]["product_id"] == market["ids"]["fee"]  # a 1–2 % yearly fee beats any loan's interest
+    fee = next(i for i in items if i["product_id"] == market["ids"]["fee"])
+    assert fee["estimated_cost_cny"] == pytest.approx(1_000_000 * fee["likely_rate_pct"] / 100, abs=50)  # a yearly fee
+    assert 1.0 <= fee["likely_rate_pct"] <= 2.0
 
 
 def test_speed_order_is_the_institutions_median_hours_with_no_history_last(client, market):
@@ -204,3 +206,32 @@ def test_a_bad_rate_ceiling_is_named_and_kept(client, market):
     assert 'value="abc"' in page.get_data(as_text=True)
     filtered = client.get(f"/enterprise/needs/{market['need']}?rate=3.2").get_data(as_text=True)
     assert "低息贷" in filtered and "高息贷" not in filtered
+
+
+def test_before_any_model_the_products_own_record_orders_equal_products(client, market, app):
+    """Two products with the same published terms: the one whose decisions went well comes first, and
+    its card says why; the order follows as soon as a decision is added."""
+    ids = market["ids"]
+    with app.app_context():
+        other = db.session.scalar(db.select(Enterprise).where(Enterprise.name == "历史企业"))
+        for product, approved in ((ids["twin_b"], True), (ids["twin_a"], False)):
+            for _ in range(6):
+                old = FinancingNeed(enterprise_id=other.id, amount_cny=1_000_000, term_months=12)
+                db.session.add(old)
+                db.session.flush()
+                db.session.add(Application(
+                    need_id=old.id, product_id=product, enterprise_id=other.id,
+                    institution_id=db.session.get(Product, product).institution_id, amount_cny=1_000_000,
+                    term_months=12, status="approved" if approved else "rejected", created_at=_utc(2026, 2, 1),
+                    decided_at=_utc(2026, 2, 2), approved_amount_cny=1_000_000 if approved else None,
+                    rate_pct=4.5 if approved else None))
+        db.session.commit()
+    body = _matches(client, market, "limit=200")
+    assert body["model_version"] == "rules"
+    order = [i["product_id"] for i in body["items"]]
+    assert order.index(ids["twin_b"]) < order.index(ids["twin_a"])  # the higher id first: the record decided
+    twin_b = next(i for i in body["items"] if i["product_id"] == ids["twin_b"])
+    twin_a = next(i for i in body["items"] if i["product_id"] == ids["twin_a"])
+    assert twin_b["score"] > twin_a["score"]
+    assert any("过往审批较宽松" in r for r in twin_b["reasons"])
+    assert any("过往审批较严格" in r for r in twin_a["reasons"])

@@ -142,7 +142,7 @@ def test_ranker_cli_train_and_evaluate(market, runner):
     assert "is active: not training" in again.output
     evaluation = runner.invoke(args=["ranker", "evaluate"])
     assert evaluation.exit_code == 0, evaluation.output
-    assert "active order: hgb-" in evaluation.output and "random" in evaluation.output
+    assert "active order: additive-" in evaluation.output and "random" in evaluation.output
 
 
 def test_an_active_model_this_version_cannot_load_counts_as_none(market, runner):

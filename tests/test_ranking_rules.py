@@ -192,3 +192,72 @@ def test_mean_over_groups_skips_lists_without_anything_relevant():
 def test_auc_and_brier_by_hand():
     assert metrics.auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) == pytest.approx(0.75)
     assert metrics.brier([0, 1], [0.2, 0.6]) == pytest.approx((0.04 + 0.16) / 2)
+
+
+# ---- the cold start's track record
+
+def _record_rows(kinds_and_ids, **need):
+    """Feature rows of one firm's eligible pairs with the given (kind, product id) products."""
+    rows = []
+    for kind, product_id in kinds_and_ids:
+        x = features_of(need_row(**need), product_row(kind=kind))[0].copy()
+        x[FEATURES.index("product_id")] = product_id
+        rows.append(x)
+    return np.array(rows)
+
+
+def test_a_track_record_is_shrunk_towards_its_kind_and_the_kind_towards_none():
+    # One grade of applicants (so the grade's rate is the market's). Product 1 (credit): 30 of 40
+    # approved; product 2 (credit): 1 of 2; product 3 (leasing): 0 of 10.
+    ids = [1] * 40 + [2] * 2 + [3] * 10
+    kinds = ["credit_loan"] * 42 + ["leasing"] * 10
+    X = _record_rows(list(zip(kinds, ids)), credit_rating="A")
+    y = np.array([1] * 30 + [0] * 10 + [1, 0] + [0] * 10)
+    record = rules.TrackRecord(prior_strength=10).fit(X, y)
+    market = 31 / 52
+    credit = (31 - 42 * market) / (42 + 10)  # the kind's edge over the market, shrunk towards none
+    leasing = (0 - 10 * market) / (10 + 10)
+    assert record.market_rate_ == pytest.approx(market)
+    assert record.kind_edge_[rules.KINDS.index("credit_loan")] == pytest.approx(credit)
+    scores = record.approval_probability(_record_rows([("credit_loan", 1), ("credit_loan", 2), ("leasing", 3),
+                                                       ("credit_loan", 99), ("green_loan", 98)], credit_rating="A"))
+    expected = [market + (30 - 40 * market + 10 * credit) / 50, market + (1 - 2 * market + 10 * credit) / 12,
+                market + (0 - 10 * market + 10 * leasing) / 20, market + credit, market]
+    assert scores == pytest.approx(expected, abs=rules.RULES_TIE_BREAK)  # 99, 98: never seen, from their kind
+
+
+def test_a_record_is_read_against_what_its_applicants_grade_gets_elsewhere():
+    """Only AAA firms apply to the strict product and it approves 8 in 10 where AAA firms get 9 in 10
+    elsewhere; only BBB firms apply to the lenient one and it approves 4 in 10 where BBB firms get 3 in 10.
+    The raw rates would put the strict product first for everyone; it is the lenient one that is kinder."""
+    rows, y = [], []
+    for product, grade, approved in ((1, "AAA", 8), (2, "BBB", 4), (3, "AAA", 90), (3, "BBB", 30)):
+        count = 10 if product != 3 else 100
+        rows.append(_record_rows([("credit_loan", product)] * count, credit_rating=grade))
+        y += [1] * approved + [0] * (count - approved)
+    record = rules.TrackRecord().fit(np.vstack(rows), np.array(y))
+    strict, lenient = record.approval_probability(_record_rows([("credit_loan", 1), ("credit_loan", 2)],
+                                                               credit_rating="A"))
+    assert lenient > strict
+    assert record.product_edge_[1] > 0 > record.product_edge_[0]
+
+
+def test_counts_and_rows_fit_the_same_record():
+    X = np.vstack([_record_rows([("credit_loan", 5), ("credit_loan", 5)], credit_rating="AA"),
+                   _record_rows([("ip_pledge", 7)], credit_rating="BBB")])
+    y = np.array([1, 0, 1])
+    by_rows = rules.TrackRecord().fit(X, y)
+    by_counts = rules.TrackRecord().fit_counts(product_ids=[7, 5], kinds=[3, 0], grades=[4, 6], decided=[1, 2],
+                                               approved=[1, 1])
+    assert by_rows.approval_probability(X) == pytest.approx(by_counts.approval_probability(X))
+
+
+def test_equal_records_keep_the_published_rules_order_and_failures_stay_last():
+    record = rules.TrackRecord().fit_counts(product_ids=[1], kinds=[0], grades=[6], decided=[10], approved=[5])
+    strong = features_of(need_row(credit_rating="AAA", years=12), product_row(min_credit_rating="BBB"))
+    weak = features_of(need_row(credit_rating="BBB", years=1), product_row(min_credit_rating="BBB"))
+    failing = features_of(need_row(credit_rating="BB"), product_row(min_credit_rating="BBB"))
+    s, w, f = (record.approval_probability(x)[0] for x in (strong, weak, failing))
+    assert s > w > f and f < 0.1
+    with pytest.raises(Exception, match="not fitted"):
+        rules.TrackRecord().approval_probability(strong)

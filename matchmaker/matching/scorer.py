@@ -6,10 +6,13 @@ import threading
 
 import sqlalchemy as sa
 
-from models import RankerModel, db
+from models import Application, Enterprise, Product, RankerModel, db
 
 from ..ranking import registry
+from ..ranking.codes import KINDS, RATING_RANK
 from ..ranking.engine import Scorer
+from ..ranking.rules import TrackRecord
+from .data import DECIDED
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -21,7 +24,7 @@ def active_version() -> str | None:
 
 
 def current() -> Scorer:
-    """The active model's scorer, or the rules scorer when none is active or it cannot be trusted.
+    """The active model's scorer, or the cold start when none is active or it cannot be trusted.
 
     One small query per call tells whether the process holds the active version; the bytes are read
     and verified only when it changed.
@@ -29,11 +32,41 @@ def current() -> Scorer:
     return for_version(active_version())
 
 
+_records: dict = {}
+
+
+def cold_start() -> Scorer:
+    """No model active: the products' track record from the decisions so far (rules.TrackRecord),
+    refitted from one aggregate when a decision was added, or the published rules before any."""
+    decided = sa.and_(Application.status.in_(DECIDED), Application.decided_at.is_not(None))
+    count, latest = db.session.execute(sa.select(sa.func.count(), sa.func.max(Application.decided_at))
+                                       .where(decided)).one()
+    stamp = (str(db.engine.url), count, latest)
+    kept = _records.get("entry")
+    if kept is not None and kept.stamp == stamp:
+        return kept
+    record = None
+    if count:
+        rows = db.session.execute(
+            sa.select(Application.product_id, Product.kind, Enterprise.credit_rating, sa.func.count(),
+                      sa.func.sum(sa.case((Application.approved_amount_cny.is_not(None), 1), else_=0)))
+            .join(Product, Product.id == Application.product_id)
+            .join(Enterprise, Enterprise.id == Application.enterprise_id).where(decided)
+            .group_by(Application.product_id, Product.kind, Enterprise.credit_rating)).all()
+        record = TrackRecord().fit_counts(
+            product_ids=[r[0] for r in rows], kinds=[KINDS.index(getattr(r[1], "value", r[1])) for r in rows],
+            grades=[RATING_RANK[getattr(r[2], "value", r[2])] for r in rows],
+            decided=[r[3] for r in rows], approved=[r[4] for r in rows])
+    kept = Scorer(record=record, stamp=stamp)
+    _records["entry"] = kept
+    return kept
+
+
 def for_version(version: str | None) -> Scorer:
-    """The scorer of ``version``, just read as the active one (None: the rules score)."""
+    """The scorer of ``version``, just read as the active one (None: the cold start)."""
     global _cached
     if version is None:
-        return Scorer()
+        return cold_start()
     if _cached.version == version:
         return _cached
     with _lock:
@@ -43,8 +76,8 @@ def for_version(version: str | None) -> Scorer:
         try:
             model = registry.loads(row.blob, sha256=row.sha256, sklearn_version=row.sklearn_version)
         except registry.UntrustedModel as error:
-            log.error("active ranker %s refused, using the rules score: %s", version, error)
-            return Scorer()
+            log.error("active ranker %s refused, using the cold start: %s", version, error)
+            return cold_start()
         _cached = Scorer(model=model, version=version)
         return _cached
 
@@ -53,6 +86,7 @@ def forget() -> None:
     """Drop what this process cached: the model and the catalogue (tests, and after a rollback)."""
     global _cached
     _cached = Scorer()
+    _records.clear()
     from . import data
 
     data.forget_catalogue()

@@ -80,7 +80,7 @@ def products_for_need(*, need_id: int, actor: User | None = None, limit: int | N
         raise NotFound("融资需求不存在")
     products = data.active_products(fresh.catalogue)
     current = scorer.for_version(fresh.model_version)
-    key = need_id, fresh.need, products.generation, current.version, today, limit, include_ineligible
+    key = need_id, fresh.need, products.generation, current.version, current.stamp, today, limit, include_ineligible
     if (kept := _rankings.get(key)) is not None:
         _rankings.move_to_end(key)
         return {"items": [dict(item) for item in kept], "model_version": current.version}
@@ -128,6 +128,14 @@ def _truth_by_rows(outcomes: training.Outcomes, truth_by_ids: Callable | None):
     return lambda i, j: truth_by_ids(outcomes.needs.id[i], outcomes.products.id[j])
 
 
+def _cold_start(outcomes: training.Outcomes, rows: np.ndarray) -> Callable:
+    """What the platform serves without a model, from the same training rows: the products' track
+    record (the published rules alone when there are none)."""
+    if len(rows) == 0:
+        return rules.rules_score
+    return rules.TrackRecord().fit(outcomes.features(rows), outcomes.label[rows]).approval_probability
+
+
 def train(*, actor: User | None = None, progress: Callable[[str], None] = lambda _message: None) -> dict:
     """Fit on the decided applications, evaluate on the same hold-out as the active model, store,
     and activate only if the new model beats the active one (or, with none, the rules score)."""
@@ -139,7 +147,7 @@ def train(*, actor: User | None = None, progress: Callable[[str], None] = lambda
     progress(f"fitting on {len(train_rows)} applications, holding out {len(test_rows)}")
     params = current_app.config["RANKER_PARAMS"]
     model = training.fit(outcomes, train_rows, **params)
-    strategies = {"model": model.approval_probability, "rules": rules.rules_score}
+    strategies = {"model": model.approval_probability, "rules": _cold_start(outcomes, train_rows)}
     active = scorer.current()
     if active.model is not None:
         strategies["active"] = active.model.approval_probability
@@ -159,7 +167,7 @@ def train(*, actor: User | None = None, progress: Callable[[str], None] = lambda
     blob, digest = registry.dumps(model)
     stamp = now_utc()
     row = RankerModel(
-        version=f"hgb-{stamp:%Y%m%d%H%M%S}-{digest[:8]}", blob=blob, sha256=digest,
+        version=f"additive-{stamp:%Y%m%d%H%M%S}-{digest[:8]}", blob=blob, sha256=digest,
         sklearn_version=sklearn.__version__, features=list(FEATURES),
         training_data_hash=training.training_data_hash(outcomes), trained_rows=int(len(everything)),
         metrics=_clean(result["model"]),
@@ -220,9 +228,9 @@ def evaluate() -> dict:
     outcomes = data.outcomes()
     if len(outcomes) == 0:
         raise Conflict("还没有已决策的申请，无法评估")
-    _train_rows, test_rows = training.holdout_split(outcomes)
+    train_rows, test_rows = training.holdout_split(outcomes)
     current = scorer.current()
-    strategies = {"rules": rules.rules_score}
+    strategies = {"rules": _cold_start(outcomes, train_rows)}
     if current.model is not None:
         strategies = {"model": current.model.approval_probability, **strategies}
     truth = _truth_by_rows(outcomes, demo_truth())

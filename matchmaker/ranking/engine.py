@@ -21,20 +21,26 @@ CHUNK_PAIRS = 100_000  # bounds memory when a whole market is scored
 
 @dataclass
 class Scorer:
-    """A fitted MatchRanker with its version, or the rules score when ``model`` is None."""
+    """A fitted MatchRanker with its version; without one, the products' track record (when there are
+    decisions) or the published rules score. ``stamp`` says which record it holds."""
 
     model: MatchRanker | None = None
     version: str = RULES_VERSION
+    record: rules.TrackRecord | None = None
+    stamp: tuple | None = None
+
+    def _cold_start(self):
+        return rules.rules_score if self.record is None else self.record.approval_probability
 
     def score(self, X: np.ndarray) -> np.ndarray:
         if self.model is None:
-            return rules.rules_score(X)
+            return self._cold_start()(X)
         return self.model.approval_probability(X)
 
     def contributions(self, X: np.ndarray, scores: np.ndarray) -> np.ndarray:
         """What each group of features adds to these rows' scores (see explain)."""
         if self.model is None:
-            return explain.contributions(rules.rules_score, X, rules.REFERENCE, base=scores)
+            return explain.contributions(self._cold_start(), X, rules.REFERENCE, base=scores)
         return explain.additive_contributions(self.model, X, base=np.clip(scores, 1e-12, 1 - 1e-12))
 
 

@@ -21,7 +21,9 @@ GROUPS: dict[str, list[int]] = {
     "industry": [_COL["industry_focus"]],
     "pricing": [_COL["rate_min"], _COL["rate_max"], _COL["rate_x_lending"]],
     "fit": [_COL["amount_position"], _COL["term_position"]],
+    "record": [_COL["product_id"]],  # the product's own appetite, learned from its decisions
 }
+ABSOLUTE_SILENT = {"record"}  # the same on every lead of a product: nothing an officer could rank by
 MENTION_AT = 0.015  # smaller moves in probability are not worth a sentence
 HELPS, HURTS = 2, 2
 
@@ -120,6 +122,9 @@ def _relative_phrase(group: str, x: np.ndarray, delta: float) -> str:
     if group == "fit":
         return (f"申请金额正合该产品偏好的额度，{points}" if delta > 0
                 else f"申请金额离该产品偏好的额度较远，{points}")
+    if group == "record":
+        return (f"该产品过往审批较宽松（按平台上的审批记录），{points}" if delta > 0
+                else f"该产品过往审批较严格（按平台上的审批记录），{points}")
     value = _firm_value(group, x)
     return f"该产品看重这一点：贵司{value}，{points}" if delta > 0 else f"对该产品帮助较小：贵司{value}，{points}"
 
@@ -136,6 +141,7 @@ def reasons(X: np.ndarray, deltas: np.ndarray, *, relative: bool = False) -> lis
             helps = [_relative_phrase(names[g], x, row[g]) for g in order if row[g] >= MENTION_AT][:HELPS]
             hurts = [_relative_phrase(names[g], x, row[g]) for g in order if row[g] <= -MENTION_AT][:HURTS]
         else:
+            order = [g for g in order if names[g] not in ABSOLUTE_SILENT]
             helps = [_phrase(names[g], x, True) for g in order if row[g] >= MENTION_AT][:HELPS]
             hurts = [_phrase(names[g], x, False) for g in order if row[g] <= -MENTION_AT][:HURTS]
         out.append(helps + hurts)

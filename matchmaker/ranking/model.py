@@ -180,11 +180,18 @@ class MatchRanker(ClassifierMixin, BaseEstimator):
         return self._filled(X)
 
     def _parts(self, X: np.ndarray):
-        """(base, per-feature log-odds rows × features): base is what the product and its kind bring,
-        with the amount's term; the features' parts are relative to the typical applicant."""
+        """(base, per-feature log-odds rows × features): base is the typical applicant's log-odds; the
+        product's and its kind's own appetite sit in the product column's part, the amount's place in
+        the position column's, every other feature's part is relative to the typical applicant."""
         kind, product = self._kind(X), self._product(X)
-        base = self.intercept_ + self.kind_bias_[kind] + self.product_bias_[product]
+        own = self.kind_bias_[kind] + self.product_bias_[product]
         parts = np.zeros((len(X), self.n_features_in_))
+        if self.product_column is not None:
+            # The product's (and its kind's) own appetite is a part of its own, so a reason can name it.
+            base = np.full(len(X), float(self.intercept_))
+            parts[:, self.product_column] = own
+        else:
+            base = self.intercept_ + own
         for f in self.shaped_:
             table = self.tables_[f]
             if table.shape[1] == 1:
