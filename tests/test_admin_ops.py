@@ -1,6 +1,7 @@
 """The administrator's operations: who may enter, onboarding, disabling, history import, ranker, audit."""
 import datetime as dt
 import io
+import json
 import re
 import time
 
@@ -303,6 +304,11 @@ def test_ranker_page_trains_and_shows_metrics_and_history(market, client, make_u
         stored = db.session.scalar(sa.select(RankerModel).where(RankerModel.is_active))
         held_out = stored.baseline_metrics["_heldout"]["applications"]
     assert sum(int(n) for _low, _high, n in rows) == held_out
+    # The chart draws the same bands: (mean prediction, approval rate) for each.
+    data = json.loads(re.search(r'id="chart-data">(.*?)</script>', html, re.S).group(1))
+    assert 'data-chart="reliability"' in html
+    assert [point[2] for point in data["reliability"]["points"]] == [int(n) for _low, _high, n in rows]
+    assert all(0 <= p <= 1 and 0 <= o <= 1 for p, o, _n in data["reliability"]["points"])
 
 
 def test_audit_trail_filters_by_actor_action_and_date(client, admin, make_user, app):

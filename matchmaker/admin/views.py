@@ -185,7 +185,10 @@ def ranker_page():
             strategies[n].get(m) is not None for n in names)]
         chart = {"metrics": metrics, "series": [
             {"name": n, "data": [strategies[n].get(m) for m in metrics]} for n in names]}
-    return render_template("admin/ranker.html", state=state, chart=chart)
+    bins = (state["metrics"] or {}).get("reliability") or []
+    reliability = {"points": [[b["predicted"], b["observed"], b["rows"]] for b in bins],
+                   "model": _("模型"), "ideal": _("完全校准"), "x": _("平均预测"), "y": _("实际获批率")} if bins else None
+    return render_template("admin/ranker.html", state=state, chart=chart, reliability=reliability)
 
 
 @bp.route("/ranker/train", methods=["POST"])

@@ -39,6 +39,18 @@
       xAxis: { type: "category", data: d.metrics }, yAxis: { type: "value", min: 0, max: 1 },
       series: d.series.map((s) => ({ name: s.name, type: "bar", data: s.data })),
     }),
+    // Calibration: each band of predictions at (mean prediction, approval rate), beside the diagonal
+    // a perfectly calibrated model would sit on.
+    reliability: (d) => ({
+      color: palette, tooltip: tooltip("item"), legend: { top: 0 }, grid: { left: 48, right: 16, top: 40, bottom: 48 },
+      xAxis: { type: "value", min: 0, max: 1, name: d.x, nameLocation: "middle", nameGap: 28 },
+      yAxis: { type: "value", min: 0, max: 1, name: d.y },
+      series: [
+        { name: d.ideal, type: "line", data: [[0, 0], [1, 1]], showSymbol: false, lineStyle: { type: "dashed" },
+          color: "#6c757d", silent: true },
+        { name: d.model, type: "line", data: d.points.map((p) => [p[0], p[1]]), symbolSize: 9, color: "#0b4f8a" },
+      ],
+    }),
   };
   const charts = [];
   document.querySelectorAll("[data-chart]").forEach((element) => {
