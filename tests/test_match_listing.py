@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from matchmaker import create_app
 from matchmaker.finance import estimated_cost_cny
 from matchmaker.matching import listing
 from models import Application, Enterprise, FinancingNeed, Institution, Product, db
@@ -43,8 +44,8 @@ def market(app, make_user):
         products = {
             "cheap": product("低息贷", slow, low=3.0, high=3.6),
             "dear": product("高息贷", fast, low=5.0, high=8.0),
-            "twin_a": product("双胞贷", fast, low=4.0, high=5.0),
-            "twin_b": product("双胞贷", fast, low=4.0, high=5.0),
+            "twin_a": product("双胞贷", fast, low=4.5, high=4.5),  # a fixed rate: the same cost whatever the score
+            "twin_b": product("双胞贷", fast, low=4.5, high=4.5),
             "fee": product("融资担保", new, kind="guarantee", low=1.0, high=2.0),
             "equity": product("天使投资", slow, kind="equity_investment", low=0.0, high=0.0),
             "small": product("小额贷", fast, max_amount_cny=500_000),
@@ -67,6 +68,13 @@ def market(app, make_user):
                     need_id=old.id, product_id=chosen.id, enterprise_id=other.id, institution_id=institution.id,
                     amount_cny=1_000_000, term_months=12, status="rejected", created_at=_utc(2026, 1, 1),
                     decided_at=_utc(2026, 1, 1) + dt.timedelta(hours=h)))
+        # An application still waiting has no response time yet: it counts in no median.
+        waiting = FinancingNeed(enterprise_id=other.id, amount_cny=1_000_000, term_months=12)
+        db.session.add(waiting)
+        db.session.flush()
+        db.session.add(Application(need_id=waiting.id, product_id=products["dear"].id, enterprise_id=other.id,
+                                   institution_id=fast.id, amount_cny=1_000_000, term_months=12,
+                                   status="submitted", created_at=_utc(2026, 1, 5)))
         db.session.commit()
         listing.forget_response_hours()
         return {"need": need.id, "ids": {k: p.id for k, p in products.items()},
@@ -203,9 +211,35 @@ def test_a_bad_rate_ceiling_is_named_and_kept(client, market):
     assert page.status_code == 200
     errors = field_errors(page.get_data(as_text=True))
     assert "rate" in errors and "0 到 100" in errors["rate"]
+    assert len(_names(page.get_data(as_text=True))) == 6  # a ceiling it cannot read filters nothing
     assert 'value="abc"' in page.get_data(as_text=True)
-    filtered = client.get(f"/enterprise/needs/{market['need']}?rate=3.2").get_data(as_text=True)
-    assert "低息贷" in filtered and "高息贷" not in filtered
+    filtered = client.get(f"/enterprise/needs/{market['need']}?rate=3.0").get_data(as_text=True)
+    expected = [i["product_name"] for i in _matches(client, market, "limit=200")["items"] if i["rate_min_pct"] <= 3.0]
+    assert _names(filtered) == expected and "低息贷" in expected  # its lowest rate is 3.0 %: not above the ceiling
+
+
+def _names(html: str) -> list[str]:
+    return re.findall(r'<div class="fw-bold">([^<]+)</div>', html)
+
+
+def test_the_kind_filter_keeps_every_product_of_that_kind_in_order(client, market):
+    owner = market["owner"]
+    assert submit(client, "/auth/login", {"email": owner.email, "password": owner.password}).status_code == 302
+    credit = _names(client.get(f"/enterprise/needs/{market['need']}?kind=credit_loan&all=1").get_data(as_text=True))
+    everything = [i for i in _matches(client, market, "limit=200&include_ineligible=true")["items"]]
+    assert credit == [i["product_name"] for i in everything if i["kind"] == "credit_loan"]
+    assert len(credit) == 5  # cheap, dear, the twins and the small one
+
+
+def test_the_comparison_shows_the_chosen_products_with_cost_and_speed(client, market):
+    owner = market["owner"]
+    assert submit(client, "/auth/login", {"email": owner.email, "password": owner.password}).status_code == 302
+    ids = market["ids"]
+    html = client.get(f"/enterprise/needs/{market['need']}/compare?product={ids['cheap']}&product={ids['fee']}"
+                      ).get_data(as_text=True)
+    head = html[html.index("<thead>"):html.index("</thead>")]
+    assert "低息贷" in head and "融资担保" in head and "高息贷" not in head
+    assert "2 天 12 小时" in html and "暂无记录" in html  # the slow bank's 60 h; the new guarantor has none
 
 
 def test_before_any_model_the_products_own_record_orders_equal_products(client, market, app):
@@ -235,3 +269,55 @@ def test_before_any_model_the_products_own_record_orders_equal_products(client, 
     assert twin_b["score"] > twin_a["score"]
     assert any("过往审批较宽松" in r for r in twin_b["reasons"])
     assert any("过往审批较严格" in r for r in twin_a["reasons"])
+    # Equal cost (a fixed rate) and equal speed (one bank): the likelier approval first, whatever the ids.
+    for sort in ("cost", "speed"):
+        order = [i["product_id"] for i in _matches(client, market, f"limit=200&sort={sort}")["items"]]
+        assert order.index(ids["twin_b"]) < order.index(ids["twin_a"]), sort
+
+
+def test_the_institutions_speed_is_kept_a_few_minutes_per_database(app, market, monkeypatch, tmp_path):
+    clock = [1_000.0]
+    monkeypatch.setattr(listing.time, "monotonic", lambda: clock[0])
+    listing.forget_response_hours()
+    with app.app_context():
+        fast = db.session.scalar(db.select(Institution.id).where(Institution.name == "快银行"))
+        assert listing.median_response_hours()[fast] == 4.0  # 2, 4 and 30 hours
+        other = db.session.scalar(db.select(Enterprise).where(Enterprise.name == "历史企业"))
+        product = db.session.scalar(db.select(Product).where(Product.name == "高息贷"))
+        need = FinancingNeed(enterprise_id=other.id, amount_cny=1_000_000, term_months=12)
+        db.session.add(need)
+        db.session.flush()
+        db.session.add(Application(need_id=need.id, product_id=product.id, enterprise_id=other.id,
+                                   institution_id=fast, amount_cny=1_000_000, term_months=12, status="rejected",
+                                   created_at=_utc(2026, 3, 1), decided_at=_utc(2026, 3, 1, 1)))
+        db.session.commit()
+        clock[0] += app.config["RESPONSE_HOURS_KEPT_SECONDS"]
+        assert listing.median_response_hours()[fast] == 4.0  # still the kept figure
+        clock[0] += 1
+        assert listing.median_response_hours()[fast] == 3.0  # 1, 2, 4 and 30 hours
+    elsewhere = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/elsewhere.sqlite3",
+                            "INSTANCE_PATH": str(tmp_path)})
+    with elsewhere.app_context():
+        db.create_all()
+        assert listing.median_response_hours() == {}  # another database, its own figures
+        db.engine.dispose()
+
+
+def test_the_service_lists_a_page_of_eligible_matches_unless_told_otherwise(app, market):
+    with app.app_context():
+        listed = listing.get_all(need_id=market["need"], limit=10)
+        everything = listing.get_all(need_id=market["need"], limit=None, include_ineligible=True)
+        with pytest.raises(ValueError, match="cheapest"):
+            listing.get_all(need_id=market["need"], sort="cheapest", limit=10)
+    assert listed["offset"] == 0 and listed["sort"] == "approval"
+    assert [i["product_id"] for i in listed["items"]] == [i["product_id"] for i in everything["items"]
+                                                         if i["eligible"]][:10]
+    assert len(everything["items"]) == everything["total"] + everything["ineligible_total"] == 8
+
+
+def test_another_firms_need_has_no_matches_to_show(client, market, make_user, app):
+    stranger = make_user("enterprise")
+    headers = token_for(client, stranger.email, stranger.password)
+    assert_error(client.get(f"/api/v1/needs/{market['need']}/matches?sort=speed", headers=headers), 404)
+    assert submit(client, "/auth/login", {"email": stranger.email, "password": stranger.password}).status_code == 302
+    assert client.get(f"/enterprise/needs/{market['need']}?sort=cost&all=1").status_code == 404

@@ -142,6 +142,7 @@ def test_each_match_shows_the_cost_at_both_ends_of_its_rate_and_at_the_likely_on
                 kind=original["kind"], amount_cny=2_000_000, term_months=24, rate_pct=original[f"rate_{end}_pct"])
     assert shown[0]["cost_min_cny"] < shown[0]["estimated_cost_cny"] < shown[0]["cost_max_cny"]
     assert shown[0]["likely_rate_pct"] == 4.0  # 6.0 − 0.8 × 2.5: a likely approval is priced near the floor
+    assert listing.priced({**items[0], "score": 0.123}, amount_cny=10**6, term_months=12)["likely_rate_pct"] == 5.69
     assert shown[1]["cost_min_cny"] == 40_000 and shown[1]["cost_max_cny"] == 80_000
     assert shown[1]["estimated_cost_cny"] == 60_000 and shown[1]["likely_rate_pct"] == 1.5
     assert shown[2]["cost_min_cny"] is None and shown[2]["estimated_cost_cny"] is None

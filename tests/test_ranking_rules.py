@@ -153,6 +153,57 @@ def test_rules_score_prefers_comfortable_margins_and_punishes_failures():
     assert failing[0] == pytest.approx(0.1 / 2)
 
 
+def _margins(*rows):
+    """Feature rows holding only what the published-rules score reads."""
+    X = np.zeros((len(rows), len(FEATURES)))
+    for k, (rating, years, revenue_times, position, failed) in enumerate(rows):
+        X[k, FEATURES.index("rating_margin")] = rating
+        X[k, FEATURES.index("years_margin")] = years
+        X[k, FEATURES.index("log_min_revenue")] = 7
+        X[k, FEATURES.index("log_revenue")] = 7 + revenue_times
+        X[k, FEATURES.index("amount_position")] = position
+        X[k, FEATURES.index("failed_rules")] = failed
+    return X
+
+
+def test_the_published_rules_score_recomputed_by_hand():
+    scores = rules.rules_score(_margins(
+        (1.5, 2.5, 0.5, 0.25, 0),  # half of three grades, of five years, a quarter of 100×, halfway off the middle
+        (6, 20, 5, 0.5, 0),        # beyond every cap, the amount in the middle: the most an eligible pair gets
+        (-2, -3, -1, 1.5, 0),      # below every floor: the least
+        (0, 0, 0, 0.5, 1),         # one failed rule
+        (0, 0, 0, 0.5, 3),         # three
+    ))
+    assert scores == pytest.approx([0.4 + 0.5 * (0.5 + 0.5 + 0.25 + 0.5) / 4, 0.9, 0.4, 0.1 / 2, 0.1 / 4])
+
+
+def test_a_record_is_a_probability_however_far_a_product_is_from_its_grade():
+    """AAA firms are mostly refused elsewhere, yet product 1 approves every one of them; product 2
+    refuses every BBB firm though BBB firms are mostly approved elsewhere."""
+    rows, y = [], []
+    for product, grade, approved, count in ((1, "AAA", 100, 100), (3, "AAA", 50, 1000), (2, "BBB", 0, 100),
+                                            (3, "BBB", 950, 1000)):
+        rows.append(_record_rows([("credit_loan", product)] * count, credit_rating=grade))
+        y += [1] * approved + [0] * (count - approved)
+    record = rules.TrackRecord(prior_strength=1).fit(np.vstack(rows), np.array(y))
+    X = _record_rows([("credit_loan", 1), ("credit_loan", 2)], credit_rating="A")
+    assert record.market_rate_ + record.product_edge_[0] > 1 and record.market_rate_ + record.product_edge_[1] < 0
+    best, worst = record.approval_probability(X)
+    assert best == 1.0
+    assert worst == pytest.approx(rules.RULES_TIE_BREAK * rules.rules_score(X[1:])[0])
+    failing = features_of(need_row(credit_rating="BB"), product_row(kind="credit_loan", min_credit_rating="BBB"))
+    failing[0, FEATURES.index("product_id")] = 1
+    assert failing[0, FEATURES.index("failed_rules")] > 0
+    assert record.approval_probability(failing)[0] == pytest.approx(rules.rules_score(failing)[0])  # × a rate of 1
+
+
+def test_the_rules_reasons_compare_with_the_applicant_who_just_clears_every_rule():
+    reference = dict(zip(FEATURES, rules.reference()))
+    assert reference["rating_margin"] == reference["years_margin"] == reference["failed_rules"] == 0
+    assert reference["log_revenue"] == reference["log_min_revenue"] > 0 and reference["amount_position"] == 0.5
+    assert rules.rules_score(rules.reference()[None, :])[0] == pytest.approx(0.4 + 0.5 * (0 + 0 + 0 + 1) / 4)
+
+
 def test_the_product_is_the_only_id_among_the_features():
     # A product's own appetite is learned from its history; a firm is judged by its facts, never its id.
     assert [name for name in FEATURES if name == "id" or name.endswith("_id")] == ["product_id"]

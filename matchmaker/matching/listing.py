@@ -3,7 +3,7 @@ institution's speed, sorted three ways, filtered and paged. The page and the API
 here, so the order a firm sees on its phone is the order a client reads from the API."""
 from __future__ import annotations
 
-import datetime as dt
+import math
 import time
 
 from flask import current_app
@@ -69,27 +69,24 @@ def forget_response_hours() -> None:
 
 
 def _sort_key(sort: str):
-    if sort == "cost":
-        return lambda i: (i["estimated_cost_cny"] is None, i["estimated_cost_cny"] or 0, -i["score"], i["product_id"])
-    if sort == "speed":
-        return lambda i: (i["median_response_hours"] is None, i["median_response_hours"] or 0, -i["score"],
-                          i["product_id"])
-    return lambda i: (-i["score"], i["product_id"])
+    """Each group's order: the chosen figure (missing ones last), then the likelier approval, then the id."""
+    figure = {"cost": "estimated_cost_cny", "speed": "median_response_hours"}.get(sort)
+    if figure is None:
+        return lambda i: (-i["score"], i["product_id"])
+    return lambda i: (math.inf if i[figure] is None else i[figure], -i["score"], i["product_id"])
 
 
 def get_all(*, need_id: int, actor: User | None = None, sort: str = "approval", offset: int = 0,
-            limit: int | None = 10, include_ineligible: bool = False, kind: str | None = None,
-            max_rate_pct: float | None = None, product_ids=None, today: dt.date | None = None) -> dict:
+            limit: int | None, include_ineligible: bool = False, kind: str | None = None,
+            max_rate_pct: float | None = None, product_ids=None) -> dict:
     """A need's matches: eligible ones first, then (with ``include_ineligible``) every active product
     the need fails, with what is missing; each group in ``sort`` order, equal keys by product id.
     ``total`` counts the eligible matches, ``ineligible_total`` the failing ones (after the filters)."""
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}")
-    ranked = services.products_for_need(need_id=need_id, actor=actor, limit=None, include_ineligible=True,
-                                        today=today)
+    ranked = services.products_for_need(need_id=need_id, actor=actor, limit=None)  # every product, failing too
     need = db.session.get(FinancingNeed, need_id)
     hours = median_response_hours()
-    floors = current_app.config["MATCH_BAND_FLOORS"]
     eligible, failing = [], []
     for item in ranked["items"]:
         if kind and item["kind"] != kind:
@@ -99,7 +96,7 @@ def get_all(*, need_id: int, actor: User | None = None, sort: str = "approval", 
         if product_ids is not None and item["product_id"] not in product_ids:
             continue
         priced(item, amount_cny=need.amount_cny, term_months=need.term_months)
-        item.update(band=band(item["score"], floors), median_response_hours=hours.get(item["institution_id"]))
+        item.update(band=band(item["score"]), median_response_hours=hours.get(item["institution_id"]))
         (eligible if item["eligible"] else failing).append(item)
     key = _sort_key(sort)
     listed = sorted(eligible, key=key) + (sorted(failing, key=key) if include_ineligible else [])

@@ -40,7 +40,7 @@ class Scorer:
     def contributions(self, X: np.ndarray, scores: np.ndarray) -> np.ndarray:
         """What each group of features adds to these rows' scores (see explain)."""
         if self.model is None:
-            return explain.contributions(self._cold_start(), X, rules.REFERENCE, base=scores)
+            return explain.contributions(self._cold_start(), X, rules.reference(), base=scores)
         return explain.additive_contributions(self.model, X, base=np.clip(scores, 1e-12, 1 - 1e-12))
 
 

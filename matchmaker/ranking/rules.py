@@ -40,7 +40,7 @@ def rules_score(X: np.ndarray) -> np.ndarray:
     return np.where(col("failed_rules") == 0, eligible, ineligible)
 
 
-def _reference() -> np.ndarray:
+def reference() -> np.ndarray:
     """The applicant who just clears every rule, whom the rules' reasons compare against."""
     row = np.zeros(len(FEATURES))
     row[_COL["amount_position"]] = 0.5
@@ -49,7 +49,6 @@ def _reference() -> np.ndarray:
     return row
 
 
-REFERENCE = _reference()
 
 
 _KIND_COLUMNS = [_COL[f"kind_{k}"] for k in KINDS]
@@ -73,23 +72,20 @@ class TrackRecord(BaseEstimator):
         self.prior_strength = prior_strength
 
     def fit(self, X, y):
-        X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+        X = np.asarray(X)
         keys = np.column_stack([X[:, _COL["product_id"]], X[:, _KIND_COLUMNS].argmax(axis=1), X[:, _COL["rating"]]])
         groups, inverse = np.unique(keys, axis=0, return_inverse=True)
-        inverse = inverse.ravel()
-        return self.fit_counts(product_ids=groups[:, 0].astype(np.int64), kinds=groups[:, 1].astype(int),
-                               grades=groups[:, 2], decided=np.bincount(inverse, minlength=len(groups)),
-                               approved=np.bincount(inverse, weights=y, minlength=len(groups)))
+        inverse = inverse.ravel()  # every group has a row, so the counts cover them all
+        return self.fit_counts(product_ids=groups[:, 0], kinds=groups[:, 1].astype(int), grades=groups[:, 2],
+                               decided=np.bincount(inverse), approved=np.bincount(inverse, weights=y))
 
     def fit_counts(self, *, product_ids, kinds, grades, decided, approved):
-        """One entry per (product, applicants' credit grade): ``kinds`` each product's index in
-        codes.KINDS, ``grades`` the grade's rank (AAA = 7 … C = 1)."""
-        product_ids = np.asarray(product_ids, dtype=np.int64)
-        kinds, grades = np.asarray(kinds, dtype=int), np.asarray(grades, dtype=float)
-        decided, approved = np.asarray(decided, dtype=float), np.asarray(approved, dtype=float)
+        """One entry per (product, applicants' credit grade), at least one decision in all: ``kinds``
+        each product's index in codes.KINDS, ``grades`` the grade's rank (AAA = 7 … C = 1)."""
+        kinds, decided, approved = np.asarray(kinds), np.asarray(decided), np.asarray(approved)
         m = self.prior_strength
-        self.market_rate_ = float(approved.sum() / decided.sum()) if decided.sum() else 0.5
-        grade_values, grade_of = np.unique(grades, return_inverse=True)
+        self.market_rate_ = float(approved.sum() / decided.sum())
+        _grades, grade_of = np.unique(grades, return_inverse=True)
         grade_rate = ((np.bincount(grade_of, weights=approved) + GRADE_PRIOR * self.market_rate_)
                       / (np.bincount(grade_of, weights=decided) + GRADE_PRIOR))
         surplus = approved - decided * grade_rate[grade_of]  # approvals beyond what the grade predicts
@@ -99,23 +95,21 @@ class TrackRecord(BaseEstimator):
         self.product_ids_, product_of = np.unique(product_ids, return_inverse=True)
         product_kind = np.zeros(len(self.product_ids_), dtype=int)
         product_kind[product_of] = kinds
-        own_decided = np.bincount(product_of, weights=decided, minlength=len(self.product_ids_))
-        own_surplus = np.bincount(product_of, weights=surplus, minlength=len(self.product_ids_))
+        own_decided = np.bincount(product_of, weights=decided)
+        own_surplus = np.bincount(product_of, weights=surplus)
         self.product_edge_ = (own_surplus + m * self.kind_edge_[product_kind]) / (own_decided + m)
-        self.product_decided_ = own_decided.astype(np.int64)
         return self
 
     def approval_probability(self, X) -> np.ndarray:
-        check_is_fitted(self, "product_edge_")
-        X = np.asarray(X, dtype=float)
+        check_is_fitted(self)
+        X = np.asarray(X)
         edge = self.kind_edge_[X[:, _KIND_COLUMNS].argmax(axis=1)]
-        if len(self.product_ids_):
-            products = X[:, _COL["product_id"]].astype(np.int64)
-            at = np.minimum(self.product_ids_.searchsorted(products), len(self.product_ids_) - 1)
-            known = self.product_ids_[at] == products
-            edge = np.where(known, self.product_edge_[at], edge)
+        products = X[:, _COL["product_id"]]
+        at = np.minimum(self.product_ids_.searchsorted(products), len(self.product_ids_) - 1)
+        known = self.product_ids_[at] == products
+        edge = np.where(known, self.product_edge_[at], edge)
         rate = np.clip(self.market_rate_ + edge, 0, 1)
         published = rules_score(X)
         eligible = X[:, _COL["failed_rules"]] == 0
         # A failing pair keeps the rules' small score: the record is of applications that met the rules.
-        return np.where(eligible, np.clip(rate + RULES_TIE_BREAK * published, 0, 1), published * rate)
+        return np.where(eligible, np.minimum(rate + RULES_TIE_BREAK * published, 1), published * rate)
