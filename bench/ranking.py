@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from matchmaker import create_app
-from matchmaker.matching import data, scorer, services
+from matchmaker.matching import data, listing, scorer, services
 from matchmaker.ranking import engine, eligibility, registry
 from matchmaker.ranking.features import block_features
 from matchmaker.ranking.frames import Needs, Products
@@ -102,6 +102,10 @@ def main() -> None:
             need_id = int(open_needs.id[0])
             service = timed(lambda: services.products_for_need(need_id=need_id, limit=10), 200)
             bench("one_need_135_products_with_queries_p50", percentile_ms(service, 50), "ms")
+            for sort in listing.SORTS:  # what the matches page and API serve: sorted, banded, priced, paged
+                listed = timed(lambda sort=sort: listing.get_all(need_id=need_id, sort=sort, limit=10,
+                                                                  include_ineligible=True), 200)
+                bench(f"one_need_listing_{sort}_p50", percentile_ms(listed, 50), "ms")
 
             many = Products(synthetic_products(products.frame, 10_000, rng))
             samples = timed(lambda: engine.rank_products(current, open_needs, 0, many, limit=10), 50)
