@@ -104,8 +104,11 @@ def serve(url: str, folder: str) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": url, "MATCHMAKER_ENV": "production", "SECRET_KEY": "l" * 64,
            "MATCHMAKER_HTTPS": "0", "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "4")}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    log = Path(folder, "gunicorn.log")
+    # Its own control socket: gunicorn's default one ($HOME/.gunicorn) is shared with any other server.
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null",
+                               "--control-socket", str(Path(folder, "gunicorn.ctl"))],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"),
                               start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     for _ in range(600):  # 60 s: four workers loading the model on a busy 2-core machine took over 30 s once
@@ -114,7 +117,8 @@ def serve(url: str, folder: str) -> tuple[subprocess.Popen, str]:
             return server, base
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
+    os.killpg(server.pid, signal.SIGTERM)
+    raise RuntimeError("gunicorn did not start:\n" + "\n".join(log.read_text().splitlines()[-20:]))
 
 
 def sign_in_probers(base: str, folder: str) -> None:

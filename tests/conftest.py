@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from matchmaker import create_app
-from matchmaker.matching import scorer
+from matchmaker.matching import listing, scorer
 from models import Enterprise, Institution, Role, User, db
 
 BACKEND = os.environ.get("MATCHMAKER_TEST_DB", "sqlite")
@@ -61,8 +61,10 @@ def migrated(database_url):
 
 @pytest.fixture
 def app(migrated):
-    # Each worker process caches the active model and the catalogue: no test may see another's.
+    # Each worker process caches the active model, the catalogue and the institutions' speed figures:
+    # no test may see another's.
     scorer.forget()
+    listing.forget()
     app = make_app(migrated)
     yield app
     with app.app_context():
@@ -70,6 +72,7 @@ def app(migrated):
         _empty_tables()
         db.engine.dispose()
     scorer.forget()
+    listing.forget()
 
 
 @pytest.fixture

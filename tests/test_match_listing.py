@@ -76,7 +76,7 @@ def market(app, make_user):
                                    institution_id=fast.id, amount_cny=1_000_000, term_months=12,
                                    status="submitted", created_at=_utc(2026, 1, 5)))
         db.session.commit()
-        listing.forget_response_hours()
+        listing.forget()
         return {"need": need.id, "ids": {k: p.id for k, p in products.items()},
                 "headers": token_for(app.test_client(), owner.email, owner.password), "owner": owner}
 
@@ -278,7 +278,7 @@ def test_before_any_model_the_products_own_record_orders_equal_products(client, 
 def test_the_institutions_speed_is_kept_a_few_minutes_per_database(app, market, monkeypatch, tmp_path):
     clock = [1_000.0]
     monkeypatch.setattr(listing.time, "monotonic", lambda: clock[0])
-    listing.forget_response_hours()
+    listing.forget()
     with app.app_context():
         fast = db.session.scalar(db.select(Institution.id).where(Institution.name == "快银行"))
         assert listing.median_response_hours()[fast] == 4.0  # 2, 4 and 30 hours

@@ -92,6 +92,8 @@ class Freshness(NamedTuple):
 
     enterprise_id: int  # the need's owner, for the tenancy check (scoping.may_see_need)
     need: tuple  # the need's and its firm's last change
+    amount_cny: int  # what a match would cost depends on these two (listing)
+    term_months: int
     catalogue: tuple  # as catalogue_stamp
     model_version: str | None  # the active ranker's version, None when the rules score applies
 
@@ -99,7 +101,8 @@ class Freshness(NamedTuple):
 def _freshness_statement() -> sa.Select:
     active = Product.status == ProductStatus.ACTIVE
     return sa.select(
-        FinancingNeed.enterprise_id, FinancingNeed.updated_at, Enterprise.updated_at,
+        FinancingNeed.enterprise_id, FinancingNeed.updated_at, Enterprise.updated_at, FinancingNeed.amount_cny,
+        FinancingNeed.term_months,
         sa.select(sa.func.count()).select_from(Product).where(active).scalar_subquery(),
         sa.select(sa.func.max(Product.updated_at)).where(active).scalar_subquery(),
         sa.select(RankerModel.version).where(RankerModel.is_active).scalar_subquery(),
@@ -116,8 +119,8 @@ def freshness(*, need_id: int) -> Freshness | None:
     row = db.session.execute(_FRESHNESS, {"need_id": need_id}).first()
     if row is None:
         return None
-    enterprise_id, need_changed, firm_changed, count, changed, version = row
-    return Freshness(enterprise_id=enterprise_id, need=(need_changed, firm_changed),
+    enterprise_id, need_changed, firm_changed, amount, term, count, changed, version = row
+    return Freshness(enterprise_id=enterprise_id, need=(need_changed, firm_changed), amount_cny=amount, term_months=term,
                      catalogue=(str(db.engine.url), count, changed), model_version=version)
 
 

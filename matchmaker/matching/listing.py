@@ -3,12 +3,13 @@ institution's speed, sorted three ways, filtered and paged. The page and the API
 here, so the order a firm sees on its phone is the order a client reads from the API."""
 from __future__ import annotations
 
+import collections
 import math
 import time
 
 from flask import current_app
 
-from models import Application, FinancingNeed, User, db
+from models import Application, User, db
 
 from ..applications.figures import response_hours
 from ..finance import estimated_cost_cny
@@ -54,6 +55,11 @@ def priced(item: dict, *, amount_cny: int, term_months: int) -> dict:
 def median_response_hours() -> dict[int, float]:
     """Per institution, the median hours from application to decision, kept a few minutes per worker:
     a firm paging through its matches must not pay for a window function over every decision."""
+    return _response_hours_entry()[1]
+
+
+def _response_hours_entry() -> tuple[float, dict[int, float]]:
+    """(when read, the figures): the time tells the listings priced with them apart."""
     kept_for = current_app.config["RESPONSE_HOURS_KEPT_SECONDS"]
     key = str(db.engine.url)
     entry = _hours.get(key)
@@ -61,11 +67,12 @@ def median_response_hours() -> dict[int, float]:
         figures = response_hours(group=Application.institution_id)
         entry = (time.monotonic(), {int(k): v["median"] for k, v in figures.items()})
         _hours[key] = entry
-    return entry[1]
+    return entry
 
 
-def forget_response_hours() -> None:
+def forget() -> None:
     _hours.clear()
+    _listings.clear()
 
 
 def _sort_key(sort: str):
@@ -76,6 +83,32 @@ def _sort_key(sort: str):
     return lambda i: (math.inf if i[figure] is None else i[figure], -i["score"], i["product_id"])
 
 
+# Per worker: a ranking priced, banded and sorted, kept while its ranking, the speed figures and the
+# bands stay the same. Paging through the matches then costs a filter and a slice.
+_listings: collections.OrderedDict = collections.OrderedDict()
+LISTINGS_KEPT = 1024
+
+
+def _listing(ranking: services.Ranking) -> dict:
+    """{sort: (eligible, failing)}: the ranking's items, priced and banded, in each sort's order."""
+    stamp, hours = _response_hours_entry()
+    floors = tuple(current_app.config["MATCH_BAND_FLOORS"])
+    key = ranking.key, stamp, floors
+    if (kept := _listings.get(key)) is not None:
+        _listings.move_to_end(key)
+        return kept
+    eligible, failing = [], []
+    for shared in ranking.items:
+        item = priced(dict(shared), amount_cny=ranking.amount_cny, term_months=ranking.term_months)
+        item.update(band=band(item["score"], floors), median_response_hours=hours.get(item["institution_id"]))
+        (eligible if item["eligible"] else failing).append(item)
+    kept = {sort: (sorted(eligible, key=_sort_key(sort)), sorted(failing, key=_sort_key(sort))) for sort in SORTS}
+    _listings[key] = kept
+    if len(_listings) > LISTINGS_KEPT:
+        _listings.popitem(last=False)
+    return kept
+
+
 def get_all(*, need_id: int, actor: User | None = None, sort: str = "approval", offset: int = 0,
             limit: int | None, include_ineligible: bool = False, kind: str | None = None,
             max_rate_pct: float | None = None, product_ids=None) -> dict:
@@ -84,22 +117,16 @@ def get_all(*, need_id: int, actor: User | None = None, sort: str = "approval", 
     ``total`` counts the eligible matches, ``ineligible_total`` the failing ones (after the filters)."""
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}")
-    ranked = services.products_for_need(need_id=need_id, actor=actor, limit=None)  # every product, failing too
-    need = db.session.get(FinancingNeed, need_id)
-    hours = median_response_hours()
-    eligible, failing = [], []
-    for item in ranked["items"]:
-        if kind and item["kind"] != kind:
-            continue
-        if max_rate_pct is not None and item["rate_min_pct"] > max_rate_pct:
-            continue
-        if product_ids is not None and item["product_id"] not in product_ids:
-            continue
-        priced(item, amount_cny=need.amount_cny, term_months=need.term_months)
-        item.update(band=band(item["score"]), median_response_hours=hours.get(item["institution_id"]))
-        (eligible if item["eligible"] else failing).append(item)
-    key = _sort_key(sort)
-    listed = sorted(eligible, key=key) + (sorted(failing, key=key) if include_ineligible else [])
+    ranking = services.kept_ranking(need_id=need_id, actor=actor)
+    eligible, failing = _listing(ranking)[sort]
+    if kind or max_rate_pct is not None or product_ids is not None:
+        def wanted(item: dict) -> bool:
+            return ((not kind or item["kind"] == kind)
+                    and (max_rate_pct is None or item["rate_min_pct"] <= max_rate_pct)
+                    and (product_ids is None or item["product_id"] in product_ids))
+
+        eligible, failing = [i for i in eligible if wanted(i)], [i for i in failing if wanted(i)]
+    listed = eligible + failing if include_ineligible else eligible
     end = None if limit is None else offset + limit
-    return {"items": listed[offset:end], "total": len(eligible), "ineligible_total": len(failing),
-            "offset": offset, "sort": sort, "model_version": ranked["model_version"]}
+    return {"items": [dict(item) for item in listed[offset:end]], "total": len(eligible),
+            "ineligible_total": len(failing), "offset": offset, "sort": sort, "model_version": ranking.model_version}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import sklearn
@@ -65,14 +66,23 @@ _rankings: collections.OrderedDict = collections.OrderedDict()
 RANKINGS_KEPT = 4096
 
 
-def products_for_need(*, need_id: int, actor: User | None = None, limit: int | None = 10, include_ineligible: bool = True,
-                      today: dt.date | None = None) -> dict:
-    """Active products ranked for one need, eligible ones first, each with its reasons (``limit``
-    None: all of them; listing.get_all sorts, filters and pages them for the firm).
+class Ranking(NamedTuple):
+    """Every active product ranked for one need, failing ones after the eligible, each with its
+    reasons. ``items`` are kept and shared: read them, copy before changing."""
 
-    With ``actor``, a need outside their scope is answered 404 as if absent; the owner is read in
-    the same round trip as what the kept ranking depends on, so the API's hot path needs no
-    separate load of the need.
+    key: tuple  # what it was computed from: equal keys, equal rankings
+    items: list
+    model_version: str
+    amount_cny: int
+    term_months: int
+
+
+def kept_ranking(*, need_id: int, actor: User | None = None, today: dt.date | None = None) -> Ranking:
+    """The need's ranking, from the worker's keep when nothing it depends on changed.
+
+    With ``actor``, a need outside their scope is answered 404 as if absent; the owner and the need's
+    terms are read in the same round trip as what the kept ranking depends on, so the API's hot path
+    needs no separate load of the need.
     """
     today = today or dt.date.today()
     fresh = data.freshness(need_id=need_id)
@@ -80,22 +90,31 @@ def products_for_need(*, need_id: int, actor: User | None = None, limit: int | N
         raise NotFound("融资需求不存在")
     products = data.active_products(fresh.catalogue)
     current = scorer.for_version(fresh.model_version)
-    key = need_id, fresh.need, products.generation, current.version, current.stamp, today, limit, include_ineligible
+    key = need_id, fresh.need, products.generation, current.version, current.stamp, today
+    ranking = Ranking(key, [], current.version, fresh.amount_cny, fresh.term_months)
     if (kept := _rankings.get(key)) is not None:
         _rankings.move_to_end(key)
-        return {"items": [dict(item) for item in kept], "model_version": current.version}
+        return ranking._replace(items=kept)
     frame = data.need_frame(where=data.FinancingNeed.id == need_id, at=today)
     if frame.empty:
         raise NotFound("融资需求不存在")
     if len(products) == 0:
-        return {"items": [], "model_version": current.version}
-    needs = Needs(frame)
-    matches = engine.rank_products(current, needs, 0, products, limit=limit, include_ineligible=include_ineligible)
+        return ranking
+    matches = engine.rank_products(current, Needs(frame), 0, products, limit=None, include_ineligible=True)
     items = [_match_dict(m, products) for m in matches]
     _rankings[key] = items
     if len(_rankings) > RANKINGS_KEPT:
         _rankings.popitem(last=False)
-    return {"items": [dict(item) for item in items], "model_version": current.version}
+    return ranking._replace(items=items)
+
+
+def products_for_need(*, need_id: int, actor: User | None = None, limit: int | None = 10, include_ineligible: bool = True,
+                      today: dt.date | None = None) -> dict:
+    """Active products ranked for one need, eligible ones first, each with its reasons (``limit``
+    None: all of them; listing.get_all sorts, filters and pages them for the firm)."""
+    ranking = kept_ranking(need_id=need_id, actor=actor, today=today)
+    items = ranking.items if include_ineligible else [item for item in ranking.items if item["eligible"]]
+    return {"items": [dict(item) for item in items[:limit]], "model_version": ranking.model_version}
 
 
 def needs_for_product(*, product_id: int, limit: int = 10, today: dt.date | None = None) -> dict:

@@ -37,6 +37,16 @@ class Scorer:
             return self._cold_start()(X)
         return self.model.approval_probability(X)
 
+    def score_with_contributions(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Scores and, for the model, every row's group contributions from one pass over its tables
+        (None for the cold start, whose contributions cost a pass per group: ask ``contributions``
+        for the rows that need them)."""
+        if self.model is None:
+            return self.score(X), None
+        base, parts = self.model.contributions(X)
+        log_odds = base + parts.sum(axis=1)
+        return 1.0 / (1.0 + np.exp(-log_odds)), explain.group_contributions(log_odds, parts)
+
     def contributions(self, X: np.ndarray, scores: np.ndarray) -> np.ndarray:
         """What each group of features adds to these rows' scores (see explain)."""
         if self.model is None:
@@ -70,10 +80,11 @@ def score_block(scorer: Scorer, needs: Needs, products: Products, need_index=Non
 
 def _explained(scorer: Scorer, block: eligibility.Eligibility, X: np.ndarray, rows: np.ndarray,
                cols: np.ndarray, flat: np.ndarray, scores: np.ndarray, centre: np.ndarray | float = 0.0,
-               ) -> list[Match]:
+               groups: np.ndarray | None = None) -> list[Match]:
     """Matches for the chosen flat positions of a block, each with its reasons: what moves its score
-    more than ``centre`` (per group of features) does."""
-    deltas = scorer.contributions(X[flat], scores[flat]) - centre
+    more than ``centre`` (per group of features) does. ``groups``: every row's contributions, when
+    already known."""
+    deltas = (scorer.contributions(X[flat], scores[flat]) if groups is None else groups[flat]) - centre
     model_reasons = explain.reasons(X[flat], deltas, relative=not np.isscalar(centre))
     out = []
     for k, position in enumerate(flat):
@@ -94,7 +105,7 @@ def rank_products(scorer: Scorer, needs: Needs, need_row: int, products: Product
                   include_ineligible: bool = True) -> list[Match]:
     block = eligibility.check(needs, products, np.array([need_row]))
     X, _, _ = block_features(block)
-    scores = scorer.score(X)
+    scores, groups = scorer.score_with_contributions(X)
     eligible = block.eligible.ravel()
     order = _order(scores, eligible)
     if not include_ineligible:
@@ -104,8 +115,11 @@ def rank_products(scorer: Scorer, needs: Needs, need_row: int, products: Product
     cols = np.arange(eligible.size)
     # A firm's own strengths help it with every product alike; each card says what sets this product
     # apart for this firm, measured against the average of the products it qualifies for.
-    centre = scorer.contributions(X[eligible], scores[eligible]).mean(axis=0) if eligible.any() else 0.0
-    return _explained(scorer, block, X, rows, cols, flat, scores, centre)
+    centre = 0.0
+    if eligible.any():
+        centre = (scorer.contributions(X[eligible], scores[eligible]) if groups is None
+                  else groups[eligible]).mean(axis=0)
+    return _explained(scorer, block, X, rows, cols, flat, scores, centre, groups)
 
 
 def rank_needs(scorer: Scorer, needs: Needs, products: Products, product_row: int, *, limit: int = 10,

@@ -34,7 +34,12 @@ def additive_contributions(model, X: np.ndarray, base: np.ndarray | None = None)
     X = np.asarray(X, dtype=np.float64)
     start, parts = model.contributions(X)
     log_odds = start + parts.sum(axis=1) if base is None else np.log(base / (1 - base))
-    out = np.empty((len(X), len(GROUPS)))
+    return group_contributions(log_odds, parts)
+
+
+def group_contributions(log_odds: np.ndarray, parts: np.ndarray) -> np.ndarray:
+    """Per row and group: the probability with the group's log-odds parts minus without them."""
+    out = np.empty((len(parts), len(GROUPS)))
     for g, columns in enumerate(GROUPS.values()):
         out[:, g] = _expit(log_odds) - _expit(log_odds - parts[:, columns].sum(axis=1))
     return out
