@@ -9,6 +9,7 @@ import pytest
 from matchmaker import create_app
 from matchmaker.finance import estimated_cost_cny
 from matchmaker.matching import listing
+from matchmaker.matching.listing import priced as listing_priced
 from models import Application, Enterprise, FinancingNeed, Institution, Product, db
 from tests.conftest import enterprise_facts, valid_uscc
 from tests.test_api import assert_error, token_for
@@ -49,7 +50,7 @@ def market(app, make_user):
             "fee": product("融资担保", new, kind="guarantee", low=1.0, high=2.0),
             "equity": product("天使投资", slow, kind="equity_investment", low=0.0, high=0.0),
             "small": product("小额贷", fast, max_amount_cny=500_000),
-            "patents": product("知识产权贷", fast, kind="ip_pledge", min_ip_count=50),
+            "patents": product("知识产权贷", fast, kind="ip_pledge", low=2.0, high=2.5, min_ip_count=50),
             "paused": product("暂停贷", fast, status="paused"),
         }
         db.session.add_all(products.values())
@@ -136,6 +137,13 @@ def test_cost_order_is_cheapest_first_with_equity_last(client, market):
     fee = next(i for i in items if i["product_id"] == market["ids"]["fee"])
     assert fee["estimated_cost_cny"] == pytest.approx(1_000_000 * fee["likely_rate_pct"] / 100, abs=50)  # a yearly fee
     assert 1.0 <= fee["likely_rate_pct"] <= 2.0
+
+
+def test_failing_products_follow_in_the_same_order(client, market):
+    items = _matches(client, market, "limit=200&sort=cost&include_ineligible=true")["items"]
+    failing = [i["estimated_cost_cny"] for i in items if not i["eligible"]]
+    assert len(failing) == 2 and failing == sorted(failing)  # the IP loan is cheaper, though listed later by id
+    assert [i["product_id"] for i in items if not i["eligible"]] == [market["ids"]["patents"], market["ids"]["small"]]
 
 
 def test_speed_order_is_the_institutions_median_hours_with_no_history_last(client, market):
@@ -321,3 +329,30 @@ def test_another_firms_need_has_no_matches_to_show(client, market, make_user, ap
     assert_error(client.get(f"/api/v1/needs/{market['need']}/matches?sort=speed", headers=headers), 404)
     assert submit(client, "/auth/login", {"email": stranger.email, "password": stranger.password}).status_code == 302
     assert client.get(f"/enterprise/needs/{market['need']}?sort=cost&all=1").status_code == 404
+
+
+def test_each_app_bands_by_its_own_floors(app, market, other_app):
+    lenient = other_app(MATCH_BAND_FLOORS=(0.0, 0.0, 0.0))  # every score reaches the first floor
+    with app.app_context():
+        usual = listing.get_all(need_id=market["need"], limit=None)["items"]
+    with lenient.app_context():
+        banded = listing.get_all(need_id=market["need"], limit=None)["items"]
+    assert {i["band"] for i in banded} == {"很可能"} and "很可能" not in {i["band"] for i in usual}
+    assert [i["band"] for i in usual] == [listing.band(i["score"], app.config["MATCH_BAND_FLOORS"]) for i in usual]
+
+
+def test_the_worker_keeps_the_latest_listings_only(app, market, monkeypatch):
+    monkeypatch.setattr(listing, "LISTINGS_KEPT", 1)
+    priced = []
+    monkeypatch.setattr(listing, "priced", lambda item, **terms: priced.append(item) or listing_priced(item, **terms))
+    listing.forget()
+    with app.app_context():
+        listing.get_all(need_id=market["need"], limit=10)
+        first, count = list(listing._listings), len(priced)
+        listing.get_all(need_id=market["need"], limit=10, sort="speed")  # the same listing: kept, not added
+        assert list(listing._listings) == first and len(priced) == count == 8  # priced once
+        need = FinancingNeed(enterprise_id=market["owner"].enterprise_id, amount_cny=2_000_000, term_months=6)
+        db.session.add(need)
+        db.session.commit()
+        listing.get_all(need_id=need.id, limit=10)
+        assert len(listing._listings) == 1 and list(listing._listings) != first  # the older one dropped

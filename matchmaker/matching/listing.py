@@ -100,7 +100,7 @@ def _listing(ranking: services.Ranking) -> dict:
     eligible, failing = [], []
     for shared in ranking.items:
         item = priced(dict(shared), amount_cny=ranking.amount_cny, term_months=ranking.term_months)
-        item.update(band=band(item["score"], floors), median_response_hours=hours.get(item["institution_id"]))
+        item.update(band=band(item["score"]), median_response_hours=hours.get(item["institution_id"]))
         (eligible if item["eligible"] else failing).append(item)
     kept = {sort: (sorted(eligible, key=_sort_key(sort)), sorted(failing, key=_sort_key(sort))) for sort in SORTS}
     _listings[key] = kept
