@@ -86,7 +86,7 @@ def test_a_firm_is_stored_tidied_once_per_credit_code(ctx):
         32_000_000, int, 8.0, float)
     assert (firm.industry.value, firm.credit_rating.value, firm.has_collateral, firm.share_in_leads) == (
         "next_gen_it", "A", True, False)
-    assert enterprises.get(enterprise_id=firm.id) is firm and enterprises.get(enterprise_id=firm.id + 1) is None
+    assert db.session.get(Enterprise, firm.id) is firm
     taken = refusal(Conflict, enterprises.create, facts=enterprise_facts())
     assert taken.message == "该统一社会信用代码已注册；如为贵司代码被占用，请联系管理员认领"
     assert taken.fields == {"uscc": ["该统一社会信用代码已注册"]}

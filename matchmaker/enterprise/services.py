@@ -111,10 +111,6 @@ def create(*, facts: Mapping[str, Any]) -> Enterprise:
     return enterprise
 
 
-def get(*, enterprise_id: int) -> Enterprise | None:
-    return db.session.get(Enterprise, enterprise_id)
-
-
 def update(*, actor, values: Mapping[str, Any]) -> Enterprise:
     """Change the acting firm's own facts (not its credit code). A change of the leads consent is
     recorded as a consent act and in the audit trail."""

@@ -221,11 +221,6 @@ def get_all_models() -> list[RankerModel]:
                                                                               RankerModel.id.desc())))
 
 
-def active_model() -> RankerModel | None:
-    return db.session.scalar(sa.select(RankerModel).options(sa.orm.defer(RankerModel.blob))
-                             .where(RankerModel.is_active))
-
-
 def activate(*, actor: User, version: str) -> RankerModel:
     """Make an earlier (or any stored) version the active one: the rollback. Every worker picks it up
     on its next request; the bytes are verified before they are trusted."""
