@@ -82,8 +82,10 @@ def _table(metrics: dict) -> str:
 @click.option("--if-none-active", is_flag=True, help="do nothing when a model is already active")
 @with_appcontext
 def ranker_train(if_none_active: bool) -> None:
-    """Fit on every decided application; activate the model if it beats the active one."""
-    from .matching import scorer, services
+    """Fit on every decided application; activate the model if it beats the active one. Refused while
+    another training runs (from the page, the API or another shell)."""
+    from .admin import ranker as ranker_ops
+    from .matching import scorer
 
     active = scorer.current()
     # A model stored by an older version of the ranker cannot be loaded (the rules score serves instead):
@@ -93,7 +95,7 @@ def ranker_train(if_none_active: bool) -> None:
         return
     started = time.perf_counter()
     try:
-        result = services.train(progress=lambda message: click.echo(f"  {message} …"))
+        result = ranker_ops.train(actor=None, echo=lambda message: click.echo(f"  {message} …"))
     except DomainError as error:
         if if_none_active:
             click.echo(f"not trained: {error.message}")

@@ -145,6 +145,25 @@ def test_ranker_cli_train_and_evaluate(market, runner):
     assert "active order: additive-" in evaluation.output and "random" in evaluation.output
 
 
+def test_the_command_line_waits_its_turn_like_the_page(market, runner):
+    """Two trainings at once would race to activate: the command line is refused while the page's runs."""
+    import time
+
+    from matchmaker.admin import ranker as ranker_ops
+
+    with market.app_context():
+        ranker_ops._write_progress(running=True, started=time.time() - 5, step=2, steps=5, message="fitting")
+    busy = runner.invoke(args=["ranker", "train"])
+    assert busy.exit_code != 0 and "已有一次训练正在进行" in busy.output
+    with market.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(RankerModel)) == 0
+        ranker_ops._write_progress(running=False)
+    done = runner.invoke(args=["ranker", "train"])
+    assert done.exit_code == 0 and "loading" in done.output
+    with market.app_context():
+        assert ranker_ops.progress()["running"] is False and ranker_ops.progress()["version"]
+
+
 def test_an_active_model_this_version_cannot_load_counts_as_none(market, runner):
     first = runner.invoke(args=["ranker", "train"])
     assert first.exit_code == 0, first.output

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import current_app
@@ -42,8 +43,9 @@ def progress() -> dict:
         return {"running": False}
 
 
-def train(*, actor: User) -> dict:
-    """Train now, unless a training is already running (two at once would race to activate)."""
+def train(*, actor: User | None, echo: Callable[[str], None] = lambda _message: None) -> dict:
+    """Train now, unless a training is already running (two at once would race to activate), from the
+    page, the API or the command line alike; ``echo`` also hears each step."""
     state = progress()
     if state.get("running") and time.time() - state.get("started", 0) < STALE_AFTER_S:
         raise Conflict(f"已有一次训练正在进行（已 {int(time.time() - state['started'])} 秒），请等它完成")
@@ -53,6 +55,7 @@ def train(*, actor: User) -> dict:
         step = next((k for k, name in enumerate(STEPS) if message.startswith(name)), 0)
         _write_progress(running=True, started=started, step=step + 1, steps=len(STEPS) + 1, message=message,
                         elapsed=round(time.time() - started, 1))
+        echo(message)
 
     report("loading")
     try:
