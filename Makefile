@@ -36,6 +36,11 @@ run: install
 	@echo "Demo logins (role, email, password), kept in instance/demo-logins.txt:"
 	@if [ -f instance/demo-logins.txt ]; then sed 's/^/  /' instance/demo-logins.txt; else echo "  (none: this database was not seeded by make run)"; fi
 	@echo
+	@# The task worker (training, e-mail; with the sweep, -B) beside gunicorn; it stops with it.
+	@$(BIN)/python -m celery -A matchmaker.worker:celery worker -B --pool solo --without-mingle --without-gossip \
+		--loglevel INFO -s instance/celerybeat-schedule --logfile instance/worker.log & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
+	echo "task worker started (pid $$WORKER, log instance/worker.log)"; \
 	$(BIN)/gunicorn -c gunicorn.conf.py
 
 # SQLite always; PostgreSQL when it answers, and always when CI=true (a fresh database per run).

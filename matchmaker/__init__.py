@@ -89,8 +89,13 @@ def register_extensions(app: Flask) -> None:
         with app.app_context():
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
             sa.event.listen(db.engine, "begin", _sqlite_begin)
-    from . import filters, inputs, security
+    from . import filters, inputs, jobs, security, views
     from .auth import current
+
+    views.init_app(app)
+    jobs.init_app(app)
+    from . import mail  # noqa: F401  (its delivery task)
+    from .applications import digest  # noqa: F401  (the officers' daily digest task)
 
     security.init_app(app)
     inputs.init_app(app)

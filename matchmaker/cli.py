@@ -95,17 +95,19 @@ def ranker_train(if_none_active: bool) -> None:
         return
     started = time.perf_counter()
     try:
-        result = ranker_ops.train(actor=None, echo=lambda message: click.echo(f"  {message} …"))
-    except DomainError as error:
-        if if_none_active:
-            click.echo(f"not trained: {error.message}")
-            return
+        job = ranker_ops.train_here(echo=lambda message: click.echo(f"  {message} …"))
+    except DomainError as error:  # another training is queued or running
         raise click.ClickException(error.message) from None
-    db.session.commit()
+    if job.status != "succeeded":
+        if if_none_active:
+            click.echo(f"not trained: {job.error}")
+            return
+        raise click.ClickException(job.error or job.status)
+    result = job.result
     click.echo(f"model {result['model_version']} trained on {result['trained_rows']} applications "
                f"in {time.perf_counter() - started:.1f} s; "
                + ("activated" if result["activated"] else "NOT activated (it does not beat the active order)"))
-    click.echo(_table({"model": result["metrics"], **result["baseline_metrics"]}))
+    click.echo(_table({"model": result["metrics"], **result["baselines"]}))
 
 
 @ranker.command("evaluate")

@@ -83,6 +83,39 @@ class Config:
     MATCH_BAND_FLOORS: tuple = (0.75, 0.5, 0.25)
     # How long the institutions' median hours to a decision, shown on every match, may be stale.
     RESPONSE_HOURS_KEPT_SECONDS = 300
+    # With no model active, how long a worker serves the products' track record before it looks whether a
+    # decision was added (one aggregate over the decided applications).
+    COLD_START_KEPT_SECONDS = 5
+
+    # Long work runs on Celery workers (matchmaker/jobs). Production: Redis, redis://host:6379/1; empty:
+    # a queue of files in the instance folder, which needs no server (one host only).
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+    CELERY_QUEUE = os.environ.get("CELERY_QUEUE", "matchmaker")
+    # Redis gives a message whose worker died to another worker after this many seconds.
+    CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 3600))
+    CELERY_OVERRIDES: dict = {}
+    # A worker renews its job's lease four times a lease; a job whose lease lapsed (its worker died) is
+    # taken over by another, which the sweep (every JOB_SWEEP_SECONDS, celery beat) sends it.
+    JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", 60))
+    JOB_SWEEP_SECONDS = int(os.environ.get("JOB_SWEEP_SECONDS", 30))
+    # The history import page hands a file larger than this to the workers (a job with a progress bar);
+    # smaller ones are imported within the request. About 3,000 rows of a bank's export.
+    HISTORY_IMPORT_INLINE_BYTES = int(os.environ.get("HISTORY_IMPORT_INLINE_BYTES", 512 * 1024))
+
+    # E-mail notifications (matchmaker/mail.py), sent by the task workers. No MAIL_SERVER: they stay in
+    # the outbox (the outgoing_mail table) unsent.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"  # STARTTLS
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") == "1"  # SMTPS, usually port 465
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "高新金服 <noreply@gaoxin-jinfu.example>")
+    MAIL_TIMEOUT_SECONDS = 20
+    # Links in e-mails point here.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000")
+    # The officers' daily digest of overdue applications, at this hour (BABEL_DEFAULT_TIMEZONE).
+    MAIL_DIGEST_HOUR = int(os.environ.get("MAIL_DIGEST_HOUR", 8))
 
 
 class DevelopmentConfig(Config):
@@ -93,6 +126,12 @@ class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "testing-secret-key-not-for-production"
+    # The tests run a worker in a thread of their own process (tests/conftest.py, celery_worker) or,
+    # to kill one, in processes of its own on Redis (CELERY_BROKER_URL).
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
+    JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", 4))
+    COLD_START_KEPT_SECONDS = 0  # a decision shows in the next request's cold start
+    JOB_SWEEP_SECONDS = int(os.environ.get("JOB_SWEEP_SECONDS", 1))
 
 
 class ProductionConfig(Config):

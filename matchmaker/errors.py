@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from models import db
 
-from .api.errors import error_response, flatten_fields
+from .error_shape import error_response, flatten_fields
 
 log = logging.getLogger(__name__)
 

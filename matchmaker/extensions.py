@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from models import db
 
-from .api.errors import ErrorSchema
+from .error_shape import ErrorSchema
 
 
 class ContractApi(Api):

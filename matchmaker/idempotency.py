@@ -66,9 +66,9 @@ def idempotent(view):
         except sa.exc.IntegrityError:
             # A simultaneous request with this key committed first.
             return _replay(_stored(user.id, key), fingerprint)
-        response = view(*args, **kwargs)  # commits the work and the reservation together
+        response = view(*args, **kwargs)
+        # The request's end commits the work and the reservation together.
         reservation.status, reservation.body = response.status_code, response.get_json()
-        db.session.commit()
         return response
 
     return wrapped

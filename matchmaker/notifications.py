@@ -1,14 +1,19 @@
-"""Telling an enterprise what happened: one row per event, shown in the page with an unread count."""
+"""Telling an enterprise what happened: one row per event, shown in the page with an unread count,
+and, for the events worth it, an e-mail to each of its accounts that wants one (matchmaker/mail.py)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from models import Notification, db, now_utc
 
+from . import mail
 
-def notify(*, enterprise_id: int, kind: str, message: str, link: str | None = None) -> Notification:
+
+def notify(*, enterprise_id: int, kind: str, message: str, link: str | None = None, **mailed) -> Notification:
+    """``mailed``: what the e-mail's template names (the application, the product)."""
     note = Notification(enterprise_id=enterprise_id, kind=kind, message=message, link=link)
     db.session.add(note)
+    mail.notify_enterprise(enterprise_id=enterprise_id, kind=kind, link=link or "", **mailed)
     return note
 
 

@@ -1,10 +1,11 @@
-"""What every feature's pages do the same way around a state change."""
+"""What every feature's pages do the same way around a state change, and the request's boundary: one
+commit per request, after the view, for every answer that is not an error."""
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
 
-from flask import flash, g, has_request_context, request
+from flask import flash, g, has_app_context, has_request_context, request
 
 from models import db
 
@@ -13,20 +14,22 @@ from .forms import attach_problems
 
 
 def change(action: Callable[[], object], *, done: str, form=None, names: dict | None = None) -> bool:
-    """Run ``action`` and commit, flashing ``done``. A conflict (409: someone else moved first, or the
-    state no longer allows it) is flashed instead, so the page shows what is now true; with ``form``,
-    invalid values are shown next to its fields. Returns True when the change was made."""
+    """Run ``action``, flashing ``done`` (the request's end commits it). A conflict (409: someone else
+    moved first, or the state no longer allows it) is flashed instead and what the action did undone,
+    so the page shows what is now true; with ``form``, invalid values are shown next to its fields.
+    Returns True when the change was made."""
     try:
         action()
     except DomainError as error:
         if error.status == 409:
+            db.session.rollback()
             flash(error.message, "warning")
             return False
         if form is None or not error.fields:
             raise
+        db.session.rollback()
         attach_problems(form, error.fields, names=names)
         return False
-    db.session.commit()
     flash(done, "success")
     return True
 
@@ -47,7 +50,8 @@ def confirmation(*, title: str, sentence: str, button: str, back: str):
 def may_write() -> bool:
     """Whether this request's transactions may write: every request but a plain page or API read."""
     if not has_request_context():
-        return True
+        # Work outside a request (a job, a command) writes, unless it says it only reads for now.
+        return not g.get("reads_only", False) if has_app_context() else True
     return request.method not in ("GET", "HEAD", "OPTIONS") or g.get("writes_on_get", False)
 
 
@@ -62,3 +66,19 @@ def writes_on_get(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def commit_at_the_boundary(response):
+    """The one commit of a request (indico's rule): what the view and the services it called flushed
+    is kept when the answer is not an error; an error answer keeps nothing. A view that catches a
+    conflict and answers with a redirect undoes its work itself (``change``). A commit that fails
+    here (the database went away) is the request's failure: the error handlers answer 500 or 503."""
+    if response.status_code < 400:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response
+
+
+def init_app(app) -> None:
+    app.after_request(commit_at_the_boundary)

@@ -26,6 +26,8 @@ from .demo import DemoMarket
 from .notification import Notification
 from .idempotency import IdempotentRequest
 from .invitation import LeadInvitation
+from .job import ACTIVE_JOB_STATUSES, JOB_STATUSES, Job
+from .mail import OutgoingMail
 
 __all__ = [
     "Base", "UTCDateTime", "db", "now_utc",
@@ -34,5 +36,6 @@ __all__ = [
     "AuthToken", "LoginFailure", "User", "hash_password", "verify_dummy_password",
     "Enterprise", "Institution", "MAX_RATE_PCT", "Product", "FinancingNeed",
     "TRANSITIONS", "Application", "ApplicationEvent", "RankerModel", "AuditEvent", "Consent", "DemoMarket", "Notification",
-    "IdempotentRequest", "LeadInvitation",
+    "IdempotentRequest", "LeadInvitation", "ACTIVE_JOB_STATUSES", "JOB_STATUSES", "Job",
+    "OutgoingMail",
 ]

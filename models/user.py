@@ -41,6 +41,10 @@ class User(db.Model):
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     recovery_codes: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
+    # E-mail about what happens to the account's applications (or, for an officer, a daily digest of
+    # the overdue ones), in the language the person last chose on the site.
+    email_notifications: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    language: Mapped[str] = mapped_column(sa.String(8), default="zh", server_default="zh")
 
     enterprise = relationship("Enterprise", back_populates="users")
     institution = relationship("Institution", back_populates="users")

@@ -6,6 +6,7 @@ the migrations, as in production.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -14,6 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
+from celery.signals import setup_logging
 from flask_migrate import upgrade
 
 from matchmaker import create_app
@@ -183,3 +185,61 @@ def make_user(app):
                                    enterprise_id=user.enterprise_id, institution_id=user.institution_id)
 
     return make
+
+
+@setup_logging.connect
+def _leave_logging_alone(**_kwargs):
+    """Connected, this tells Celery's test workers not to set up logging: it would take the log records
+    the tests read (caplog) away from them for the rest of the run."""
+
+
+@contextlib.contextmanager
+def worker_of(flask_app):
+    """A real Celery worker, in a thread of the test process, on the in-memory broker, running the
+    tasks of ``flask_app`` (which must be the last app made: a worker thread runs the default app's)."""
+    import celery.contrib.testing.tasks  # noqa: F401  (the ping the worker answers when it is up)
+    from celery.contrib.testing.worker import start_worker
+
+    celery = flask_app.extensions["celery"]
+    celery.set_default()
+    with celery.connection_for_write() as connection:  # what earlier tests queued with no worker to run it
+        connection.default_channel.queue_purge(flask_app.config["CELERY_QUEUE"])
+    with start_worker(celery, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+        yield worker
+
+
+@pytest.fixture
+def celery_worker(app):
+    """Jobs queued by a request run beside it, as on a server."""
+    with worker_of(app) as worker:
+        yield worker
+
+
+class Inbox:
+    """An SMTP server's handler that keeps what it is sent (aiosmtpd)."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free local port; ``.inbox.messages`` are the parsed e-mails it received."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=port)
+    controller.start()
+    yield SimpleNamespace(port=port, inbox=controller.handler)
+    controller.stop()

@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from models import Job, db
 from tests.conftest import csrf_token
 from tests.test_admin_ops import sign_in
 from tests.test_api import token_for
@@ -23,7 +24,7 @@ POLICY = {
     "auth.register": ANYONE, "api_auth.register": ANYONE, "api_auth.token": ANYONE,
     "api_institution.catalogue": ANYONE, "api-docs.openapi_json": ANYONE,
     "auth.logout": ANYONE,  # signing out when not signed in just goes home
-    "auth.account": SIGNED_IN, "auth.two_factor_setup": SIGNED_IN, "auth.password_change": SIGNED_IN, "auth.second_factor": ANYONE, "api_auth.logout": SIGNED_IN, "api_auth.me": SIGNED_IN,
+    "auth.account": SIGNED_IN, "auth.two_factor_setup": SIGNED_IN, "auth.password_change": SIGNED_IN, "auth.notification_settings": SIGNED_IN, "auth.second_factor": ANYONE, "api_auth.logout": SIGNED_IN, "api_auth.me": SIGNED_IN,
     "api_enterprise.get_enterprise": {E}, "api_enterprise.patch_enterprise": {E},
     "api_enterprise.create_need": {E}, "api_enterprise.list_needs": {E, A}, "api_enterprise.get_need": {E, A},
     "api_enterprise.need_matches": {E, A}, "api_enterprise.withdraw_need": {E},
@@ -56,7 +57,13 @@ def world(client, make_user):
     applications = {
         k: client.post("/api/v1/applications", json={"need_id": needs[k], "product_id": products[p]},
                        headers=tokens[k]).json["id"] for k, p in (("A", "X"), ("B", "Y"))}
-    return {"people": people, "tokens": tokens, "products": products, "needs": needs, "applications": applications}
+    with client.application.app_context():  # a finished training, for the job routes
+        job = Job(kind="ranker.train", status="failed", progress=0.1, params={}, attempts=1, error="测试")
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
+    return {"people": people, "tokens": tokens, "products": products, "needs": needs, "applications": applications,
+            "job": job_id}
 
 
 def foreign_ids(world, actor: str) -> dict:
@@ -64,7 +71,7 @@ def foreign_ids(world, actor: str) -> dict:
     firm, bank = ("B", "Y") if actor in ("A", "X", "anon", "admin") else ("A", "X")
     return {"need_id": world["needs"][firm], "application_id": world["applications"][firm],
             "product_id": world["products"][bank], "institution_id": world["people"][bank].institution_id,
-            "user_id": world["people"][firm].id, "code": "en"}
+            "user_id": world["people"][firm].id, "code": "en", "job_id": world["job"]}
 
 
 def routes(app):

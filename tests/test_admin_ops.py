@@ -4,15 +4,16 @@ import io
 import json
 import re
 import time
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from matchmaker.admin import ranker as ranker_ops
 from matchmaker.matching import data
-from models import Application, AuditEvent, Enterprise, FinancingNeed, Institution, Product, RankerModel, User, db
+from models import (Application, AuditEvent, Enterprise, FinancingNeed, Institution, Job, Product, RankerModel, User, db,
+                    now_utc)
 from seed import load_market
-from tests.conftest import csrf_token, valid_uscc
+from tests.conftest import csrf_token, valid_uscc, worker_of
 from tests.test_api import assert_error, registration, token_for
 from tests.test_auth_pages import field_errors, submit
 
@@ -172,6 +173,39 @@ def _import(client, headers, text: str, name="history.csv"):
                        data={"file": (io.BytesIO(text.encode("utf-8-sig")), name)}, content_type="multipart/form-data")
 
 
+def test_a_large_file_is_imported_by_a_job_the_page_follows(other_app, make_user, app):
+    product_id = a_product(app, make_user("institution"))
+    admin = make_user("admin")
+    web = other_app(HISTORY_IMPORT_INLINE_BYTES=200)  # every file of these rows counts as large
+    client = sign_in(web.test_client(), admin)
+    page = client.get("/admin/import").get_data(as_text=True)
+    text = _rows(product_id, valid_uscc("91500107MA61HXT70"))
+    bad_header = client.post("/admin/import", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(page), "file": (io.BytesIO(("x,y\n" + "1,2\n" * 100).encode()), "h.csv")})
+    assert bad_header.status_code == 422 and "表头缺少列" in bad_header.get_data(as_text=True)  # told at once
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Job)) == 0  # and no job for it
+    with worker_of(web):
+        started = client.post("/admin/import", content_type="multipart/form-data", data={
+            "csrf_token": csrf_token(page), "file": (io.BytesIO(text.encode("utf-8-sig")), "银行导出.csv")})
+        assert started.status_code == 302 and "/admin/import?job=" in started.headers["Location"]
+        shown = client.get(started.headers["Location"]).get_data(as_text=True)
+        assert "已交给后台进程导入" in shown
+        job_url = f"/admin/jobs/{started.headers['Location'].rsplit('=', 1)[1]}"
+        follow_job(client, {}, job_url)
+    html = client.get(started.headers["Location"]).get_data(as_text=True)
+    assert 'id="job-progress"' not in html and 'id="import-result"' in html
+    # The same answer as an import within the request: three rows in, six refused with their lines.
+    assert re.search(r"已导入 3 行；未导入 6 行", html)
+    assert [int(line) for line in re.findall(r"<tr><td>(\d+)</td>", html)] == [3, 4, 5, 7, 8, 10]
+    with app.app_context():
+        job = db.session.scalar(sa.select(Job))
+        assert (job.kind, job.status, job.result["imported"], job.params["filename"]) == (
+            "outcomes.import", "succeeded", 3, "银行导出.csv")
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == 3
+    assert not list((Path(web.instance_path) / "imports").glob(job.params["file"]))  # the upload is gone
+
+
 def test_import_keeps_good_rows_and_reports_bad_ones_by_line(client, admin, make_user, app):
     product_id = a_product(app, make_user("institution"))
     code = valid_uscc("91500107MA61HXT70")
@@ -245,14 +279,51 @@ def market(app):
     return app
 
 
-def test_train_then_roll_back_through_the_api(market, client, make_user):
+def follow_job(client, headers, location, timeout=180):
+    """Read the job at ``location`` until it is finished; every state seen, in order."""
+    seen = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        response = client.get(location, headers=headers)
+        assert response.status_code == 200, response.json
+        seen.append(response.json)
+        if response.json["status"] in ("succeeded", "failed"):
+            return seen
+        time.sleep(0.2)
+    raise AssertionError(f"job not finished in {timeout} s: {seen[-1]}")
+
+
+def test_train_then_roll_back_through_the_api(market, client, make_user, celery_worker):
     admin = make_user("admin")
     headers = token_for(client, admin.email, admin.password)
     assert client.get("/api/v1/admin/ranker", headers=headers).json["model_version"] == "rules"
     first = client.post("/api/v1/admin/ranker/train", headers=headers)
-    assert first.status_code == 200, first.json
-    body = first.json
-    assert body["activated"] and body["trained_rows"] > 200 and {"ndcg_at_5", "auc"} <= set(body["metrics"])
+    assert first.status_code == 202, first.json
+    started = first.json["job"]
+    assert started["kind"] == "ranker.train" and started["status"] == "queued"
+    assert first.headers["Location"] == f"/api/v1/admin/jobs/{started['id']}"
+    # One training at a time: a second is refused while the first is queued or running.
+    assert_error(client.post("/api/v1/admin/ranker/train", headers=headers), 409)
+    seen = follow_job(client, headers, first.headers["Location"])
+    job = seen[-1]
+    assert set(job) >= {"id", "kind", "status", "progress", "created_at", "started_at", "finished_at", "result",
+                        "error"}
+    assert job["status"] == "succeeded" and job["error"] is None and job["progress"] == 1
+    assert job["created_at"] <= job["started_at"] <= job["finished_at"]
+    progress = [state["progress"] for state in seen]
+    assert progress == sorted(progress) and 0 <= progress[0] <= 1
+    body = job["result"]
+    assert set(body) >= {"model_version", "activated", "metrics", "baselines", "trained_rows"}
+    assert body["activated"] and body["trained_rows"] > 200 and {"ndcg_at_5", "auc", "brier"} <= set(body["metrics"])
+    assert {"rules", "random"} <= set(body["baselines"])
+    with market.app_context():
+        # Every application an institution decided (some withdrawn by the firm afterwards).
+        decided = db.session.scalar(sa.select(sa.func.count()).select_from(Application).where(
+            Application.decided_at.is_not(None)))
+    assert body["trained_rows"] == decided
+    listed = client.get("/api/v1/admin/jobs", headers=headers).json
+    assert listed["total"] == 1 and listed["items"][0]["id"] == started["id"]
+    assert_error(client.get(f"/api/v1/admin/jobs/{started['id'] + 1}", headers=headers), 404)
     state = client.get("/api/v1/admin/ranker", headers=headers).json
     assert state["model_version"] == body["model_version"] and state["trained_rows"] == body["trained_rows"]
     assert {"rules", "random", "oracle"} <= set(state["baseline_metrics"])
@@ -275,25 +346,32 @@ def test_train_then_roll_back_through_the_api(market, client, make_user):
                              json={"version": body["model_version"]}), 409)
     assert_error(client.post("/api/v1/admin/ranker/activate", headers=headers, json={"version": "nope"}), 404)
     with market.app_context():
-        ranker_ops._write_progress(running=True, started=time.time() - 5, step=2, steps=5, message="fitting")
+        db.session.add(Job(kind="ranker.train", status="running", progress=0.3, params={}, attempts=1,
+                           heartbeat_at=now_utc()))
+        db.session.commit()
     busy = client.post("/api/v1/admin/ranker/train", headers=headers)
     assert_error(busy, 409)
     assert "正在进行" in busy.json["error"]["message"]
-    with market.app_context():
-        ranker_ops._write_progress(running=False)
     audit = client.get("/api/v1/admin/audit?action=ranker", headers=headers).json
     assert [i["action"] for i in audit["items"]][:2] == ["ranker.activate", "ranker.activate"]
     assert audit["items"][0]["actor_id"] == admin.id
 
 
-def test_ranker_page_trains_and_shows_metrics_and_history(market, client, make_user):
+def test_ranker_page_trains_and_shows_metrics_and_history(market, client, make_user, celery_worker):
     sign_in(client, make_user("admin"))
     page = client.get("/admin/ranker").get_data(as_text=True)
     assert "rules" in page and 'id="train-form"' in page
-    trained = client.post("/admin/ranker/train", data={"csrf_token": csrf_token(page)}, follow_redirects=True)
-    html = trained.get_data(as_text=True)
+    started = client.post("/admin/ranker/train", data={"csrf_token": csrf_token(page)}, follow_redirects=True)
+    html = started.get_data(as_text=True)
+    assert "训练已开始" in html
+    # While the job is on: the progress bar follows it and the button is gone; once done, the outcome.
+    follow = re.search(r'data-job-url="([^"]+)"', html)
+    if follow:
+        assert 'id="train-form"' not in html
+        follow_job(client, {}, follow.group(1))
+    html = client.get("/admin/ranker").get_data(as_text=True)
     assert "已训练并启用" in html and 'data-chart="metrics"' in html and 'id="history"' in html
-    assert client.get("/admin/ranker/progress").json["running"] is False
+    assert 'id="train-form"' in html and 'id="train-progress"' not in html
     # The calibration table: one row per band of predicted probability, its applications adding up to the
     # held-out decided applications.
     table = html[html.index('id="reliability"'):]

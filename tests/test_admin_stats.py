@@ -11,7 +11,8 @@ import statistics
 import pytest
 import sqlalchemy as sa
 
-from matchmaker.admin import sql, stats
+from matchmaker import sql
+from matchmaker.admin import stats
 from matchmaker.applications.clock import due_at
 from models import (
     Application, ApplicationStatus, AuditEvent, Enterprise, FinancingNeed, Institution, Product, UTCDateTime, db,

@@ -54,7 +54,7 @@ def forms_of(html: str) -> list[dict]:
 def page_paths(app, world, actor) -> list[str]:  # noqa: F811
     ids = {"need_id": world["needs"]["A"], "application_id": world["applications"]["A"],
            "product_id": world["products"]["X"], "institution_id": world["people"]["X"].institution_id,
-           "user_id": world["people"]["A"].id, "code": "en"}
+           "user_id": world["people"]["A"].id, "code": "en", "job_id": world["job"]}
     if actor == "X":
         ids["application_id"] = world["applications"]["A"]
     paths = []

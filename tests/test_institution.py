@@ -16,10 +16,8 @@ PRODUCT = {"name": "科创信用贷", "kind": "credit_loan", "min_amount_cny": 1
            "description": "面向科技型中小企业"}
 
 
-@pytest.fixture
-def market(client, make_user):
-    officer = make_user("institution")
-    firm = make_user("enterprise", share_in_leads=True)
+def market_of(client, officer, firm) -> dict:
+    """The officer publishes PRODUCT, the firm a need of 200 万元 for 12 months and applies to it."""
     bank = token_for(client, officer.email, officer.password)
     owner = token_for(client, firm.email, firm.password)
     product = client.post("/api/v1/products", json=PRODUCT, headers=bank).json
@@ -28,6 +26,11 @@ def market(client, make_user):
                               headers=owner).json
     return {"officer": officer, "firm": firm, "bank": bank, "owner": owner, "product": product, "need": need,
             "application": application}
+
+
+@pytest.fixture
+def market(client, make_user):
+    return market_of(client, make_user("institution"), make_user("enterprise", share_in_leads=True))
 
 
 def test_publish_product_and_catalogue_filters(client, market):

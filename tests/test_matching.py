@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from matchmaker.errors import Conflict
 from matchmaker.matching import data, scorer, services
-from models import AuditEvent, Enterprise, FinancingNeed, NeedStatus, RankerModel, db
+from models import Application, AuditEvent, Enterprise, FinancingNeed, NeedStatus, RankerModel, db
 from seed import load_market
 
 AS_OF = dt.date(2026, 11, 1)
@@ -35,6 +35,26 @@ def test_cold_start_uses_the_rules_score_and_says_so(market):
     assert flags == sorted(flags, reverse=True)
     assert all(0 <= item["score"] <= 1 for item in items)
     assert {"product_id", "product_name", "institution_name", "kind", "score", "eligible", "reasons"} <= set(items[0])
+
+
+def test_the_cold_start_is_kept_a_few_seconds_then_sees_new_decisions(market, other_app):
+    """A worker does not count every decision on every match page; a new one shows once the time is up."""
+    import time
+
+    keeping = other_app(COLD_START_KEPT_SECONDS=0.5)
+    with keeping.app_context():
+        scorer.forget()
+        first = scorer.cold_start()
+        assert scorer.cold_start() is first  # kept: no aggregate ran
+        application = db.session.scalar(sa.select(Application).where(Application.decided_at.is_not(None))
+                                        .order_by(Application.decided_at.desc()))
+        application.decided_at = application.decided_at + dt.timedelta(seconds=1)  # as if decided anew
+        db.session.commit()
+        assert scorer.cold_start() is first  # within the half second
+        time.sleep(0.6)
+        fresh = scorer.cold_start()
+        assert fresh is not first and fresh.stamp != first.stamp
+        scorer.forget()
 
 
 def test_too_few_outcomes_keep_the_rules(app):
@@ -146,22 +166,27 @@ def test_ranker_cli_train_and_evaluate(market, runner):
 
 
 def test_the_command_line_waits_its_turn_like_the_page(market, runner):
-    """Two trainings at once would race to activate: the command line is refused while the page's runs."""
-    import time
-
-    from matchmaker.admin import ranker as ranker_ops
+    """Two trainings at once would race to activate: the command line is refused while the page's runs,
+    and takes over one whose worker died (its lease lapsed) instead of being refused for ever."""
+    from models import Job, now_utc
 
     with market.app_context():
-        ranker_ops._write_progress(running=True, started=time.time() - 5, step=2, steps=5, message="fitting")
+        db.session.add(Job(kind="ranker.train", status="running", progress=0.3, params={}, attempts=1,
+                           worker="elsewhere", heartbeat_at=now_utc()))
+        db.session.commit()
     busy = runner.invoke(args=["ranker", "train"])
     assert busy.exit_code != 0 and "已有一次训练正在进行" in busy.output
     with market.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RankerModel)) == 0
-        ranker_ops._write_progress(running=False)
+        job = db.session.scalar(sa.select(Job))
+        job.heartbeat_at = now_utc() - dt.timedelta(seconds=market.config["JOB_LEASE_SECONDS"] + 1)
+        db.session.commit()
     done = runner.invoke(args=["ranker", "train"])
     assert done.exit_code == 0 and "loading" in done.output
     with market.app_context():
-        assert ranker_ops.progress()["running"] is False and ranker_ops.progress()["version"]
+        job = db.session.scalar(sa.select(Job))
+        assert (job.status, job.attempts, job.progress) == ("succeeded", 2, 1.0)
+        assert job.result["model_version"] == db.session.scalar(sa.select(RankerModel.version))
 
 
 def test_an_active_model_this_version_cannot_load_counts_as_none(market, runner):

@@ -160,7 +160,9 @@ def _stored_firm() -> int:
     return firm.id
 
 
-def test_a_change_is_committed_and_announced(app):
+def test_a_change_is_announced_and_committed_at_the_end_of_the_request(app):
+    from flask import Response
+
     with app.test_request_context("/", method="POST"):
         firm_id = _stored_firm()
 
@@ -169,8 +171,24 @@ def test_a_change_is_committed_and_announced(app):
 
         assert shared_views.change(action, done="已保存") is True
         assert get_flashed_messages(with_categories=True) == [("success", "已保存")]
+        redirect = Response(status=302)
+        assert shared_views.commit_at_the_boundary(redirect) is redirect  # the request's one commit
         db.session.rollback()  # only what was committed survives
         assert db.session.get(Enterprise, firm_id).employees == 99
+        db.session.remove()
+
+
+@pytest.mark.parametrize("status, kept", [(200, True), (302, True), (399, True), (400, False), (422, False),
+                                          (500, False)])
+def test_the_request_keeps_its_work_unless_it_answers_with_an_error(app, status, kept):
+    from flask import Response
+
+    with app.test_request_context("/", method="POST"):
+        firm_id = _stored_firm()
+        db.session.get(Enterprise, firm_id).employees = 77
+        shared_views.commit_at_the_boundary(Response(status=status))
+        db.session.rollback()
+        assert (db.session.get(Enterprise, firm_id).employees == 77) is kept
         db.session.remove()
 
 

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from matchmaker.errors import Conflict, Forbidden, InvalidInput, NotFound
+from matchmaker.matching import reach
 from matchmaker.products import services as products
 from models import AuditEvent, Product, ProductStatus, db
 from tests.rule_helpers import person, refusal, user
@@ -186,13 +187,13 @@ def test_the_preview_counts_the_open_needs_a_product_would_fit(officer):
         needs.create(actor=firm, values={"amount_cny": amount, "term_months": 12})
     db.session.flush()
     today = dt.date.today()
-    assert products.open_needs_fitting(FLAT, today=today) == 1
-    assert products.open_needs_fitting({**FLAT, "max_amount_cny": 50_000_000}, today=today) == 2
-    assert products.open_needs_fitting({k: FLAT[k] for k in products.TERMS}, today=today) == 1
-    assert products.open_needs_fitting({**FLAT, "min_term_months": 0}, today=today) == 0
-    assert products.open_needs_fitting(FLAT) == 1
+    assert reach.open_needs_fitting(FLAT, today=today) == 1
+    assert reach.open_needs_fitting({**FLAT, "max_amount_cny": 50_000_000}, today=today) == 2
+    assert reach.open_needs_fitting({k: FLAT[k] for k in products.TERMS}, today=today) == 1
+    assert reach.open_needs_fitting({**FLAT, "min_term_months": 0}, today=today) == 0
+    assert reach.open_needs_fitting(FLAT) == 1
     # On a day when the firm was not yet a year old, the product's one-year rule leaves it out.
-    assert products.open_needs_fitting(FLAT, today=dt.date(2017, 1, 1)) == 0
+    assert reach.open_needs_fitting(FLAT, today=dt.date(2017, 1, 1)) == 0
 
 
 def test_a_product_without_rules_fits_a_new_firm_without_revenue_or_ip(officer):
@@ -202,8 +203,8 @@ def test_a_product_without_rules_fits_a_new_firm_without_revenue_or_ip(officer):
                         ip_count=0))
     needs.create(actor=young, values={"amount_cny": 2_000_000, "term_months": 12})
     db.session.flush()
-    assert products.open_needs_fitting({k: FLAT[k] for k in products.TERMS}, today=dt.date.today()) == 1
+    assert reach.open_needs_fitting({k: FLAT[k] for k in products.TERMS}, today=dt.date.today()) == 1
 
 
 def test_the_preview_of_an_empty_market_is_nought(officer):
-    assert products.open_needs_fitting(FLAT, today=dt.date.today()) == 0
+    assert reach.open_needs_fitting(FLAT, today=dt.date.today()) == 0

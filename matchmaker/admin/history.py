@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from models import Application, ApplicationEvent, Enterprise, FinancingNeed, db
 
-from .sql import LOCAL
+from ..sql import LOCAL
 
 CHUNK = 500
 IMPORTED_DISTRICT = "未登记"  # the loan export carries no district

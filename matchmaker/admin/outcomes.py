@@ -19,7 +19,7 @@ from models import Product, User, db, uscc
 
 from .. import audit, text
 from . import history
-from .sql import LOCAL
+from ..sql import LOCAL
 from ..enterprise import services as enterprise_services
 from ..errors import InvalidInput
 from ..needs import services as need_services
@@ -150,6 +150,11 @@ def _reader(data: bytes) -> csv.DictReader:
         raise InvalidInput("表头缺少列", {"file": [f"表头缺少列：{', '.join(missing)}"]})
     reader.fieldnames = header
     return reader
+
+
+def check_header(data: bytes) -> None:
+    """The file's encoding and header, as import_csv checks them first (InvalidInput naming ``file``)."""
+    _reader(data)
 
 
 def import_csv(*, actor: User, data: bytes, today: dt.date | None = None,

@@ -1,71 +1,71 @@
-"""Ranker operations for the administrator: status, training with visible progress, rollback.
+"""Ranker operations for the administrator: status, training on the task workers, rollback.
 
-Training runs inside the request that asked for it (the contract answers when it is done); its
-progress goes to a small file in the instance folder, which every worker on the host can read, so
-the page can show the steps while the request runs.
+Training is a job (matchmaker/jobs): the page and the API start it and follow its progress; a worker
+runs it, so no web worker waits on it; the command line runs the same job itself.
 """
 from __future__ import annotations
 
-import json
-import os
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-from flask import current_app
+from models import Job, RankerModel, User, db
 
-from models import RankerModel, User
-
-from ..errors import Conflict
+from ..jobs import services as jobs
 from ..matching import services as matching_services
 
-# The steps matching.services.train reports, in order; progress is the share of them passed.
-STEPS = ("loading", "fitting", "evaluating", "storing")
-# A "running" state older than this was left by a worker that died mid-training.
-STALE_AFTER_S = 600
+KIND = "ranker.train"
+# The steps matching.services.train reports, by the start of their message, and the share of the
+# work done when each begins (fitting twice takes most of the time).
+STEPS = (("loading", 0.05), ("fitting on", 0.1), ("evaluating", 0.5), ("fitting the model to keep", 0.6),
+         ("storing", 0.95))
 
 
-def _progress_path() -> Path:
-    return Path(current_app.instance_path) / "ranker-progress.json"
+def train(*, actor: User | None) -> Job:
+    """Queue a training, unless one is queued or running (two at once would race to activate)."""
+    return jobs.create(kind=KIND, actor=actor)
 
 
-def _write_progress(**state) -> None:
-    path = _progress_path()
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(state, ensure_ascii=False))
-    os.replace(temporary, path)  # readers see the old or the new state, never half of one
+@jobs.handler(KIND)
+def _run_training(job: Job, report: Callable[[float, str], None]) -> dict:
+    def progress(message: str) -> None:
+        share = max((share for start, share in STEPS if message.startswith(start)), default=0.0)
+        report(share, message)
+
+    started = time.perf_counter()
+    actor_id = job.created_by_id
+    fitted = matching_services.fit_and_evaluate(progress=progress)
+    jobs.begin_writing()
+    progress("storing the model")
+    actor = db.session.get(User, actor_id) if actor_id else None
+    trained = matching_services.store(fitted, actor=actor)
+    # The contract's names: the stored model's baselines are "baselines" in a job's result.
+    return _jsonable({"model_version": trained["model_version"], "activated": trained["activated"],
+                      "primary_metric": trained["primary_metric"], "metrics": trained["metrics"],
+                      "baselines": trained["baseline_metrics"], "trained_rows": trained["trained_rows"],
+                      "seconds": round(time.perf_counter() - started, 1)})
 
 
-def progress() -> dict:
-    try:
-        return json.loads(_progress_path().read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {"running": False}
+def train_here(*, echo: Callable[[str], None] = lambda _message: None) -> Job:
+    """The command line's training: the same job, run in this process, its steps echoed."""
+    left = [job for job in map(lambda job_id: db.session.get(Job, job_id), jobs.stale()) if job.kind == KIND]
+    # A training left by a worker that died (a killed make run, say) is run here rather than refused.
+    job_id = left[0].id if left else jobs.create(kind=KIND, actor=None, dispatch=False).id
+    db.session.commit()  # nothing held open while the job runs (on SQLite, it would hold the write lock)
+    jobs.run(job_id=job_id, on_progress=lambda _share, message: echo(message))
+    db.session.expire_all()
+    return db.session.get(Job, job_id)
 
 
-def train(*, actor: User | None, echo: Callable[[str], None] = lambda _message: None) -> dict:
-    """Train now, unless a training is already running (two at once would race to activate), from the
-    page, the API or the command line alike; ``echo`` also hears each step."""
-    state = progress()
-    if state.get("running") and time.time() - state.get("started", 0) < STALE_AFTER_S:
-        raise Conflict(f"已有一次训练正在进行（已 {int(time.time() - state['started'])} 秒），请等它完成")
-    started = time.time()
+def _jsonable(value):
+    import datetime as dt
 
-    def report(message: str) -> None:
-        step = next((k for k, name in enumerate(STEPS) if message.startswith(name)), 0)
-        _write_progress(running=True, started=started, step=step + 1, steps=len(STEPS) + 1, message=message,
-                        elapsed=round(time.time() - started, 1))
-        echo(message)
-
-    report("loading")
-    try:
-        result = matching_services.train(actor=actor, progress=report)
-    except Exception as error:
-        _write_progress(running=False, started=started, failed=str(error)[:300], elapsed=round(time.time() - started, 1))
-        raise
-    _write_progress(running=False, started=started, step=len(STEPS) + 1, steps=len(STEPS) + 1,
-                    message="done", version=result["model_version"], elapsed=round(time.time() - started, 1))
-    return result
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
 
 
 def _version_dict(row: RankerModel) -> dict:

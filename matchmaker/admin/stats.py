@@ -18,7 +18,7 @@ from models import (
 
 from ..applications.figures import response_hours
 from ..errors import InvalidInput
-from .sql import LOCAL, due_epoch_days, epoch_days, local_month
+from ..sql import LOCAL, due_epoch_days, epoch_days, local_month
 
 @dataclass(frozen=True)
 class Period:

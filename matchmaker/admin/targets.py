@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from models import Application, Institution, InstitutionKind, Product, ProductKind, db
 
-from .sql import LOCAL, local_month
+from ..sql import LOCAL, local_month
 
 INSTITUTIONS_TARGET = 42  # 金融机构及金融服务机构, end of 2025
 EQUITY_INVESTORS_TARGET = 50  # 股权投资机构, end of 2025

@@ -13,9 +13,10 @@ from ..errors import DomainError
 from ..filters import label
 from ..forms import attach_problems
 from ..institution import services as institution_services
+from ..jobs import services as jobs
 from ..urls import offset_arg
 from ..views import change, confirmation, writes_on_get
-from . import export, outcomes, ranker, stats, trail, unserved, users
+from . import export, imports, outcomes, ranker, stats, trail, unserved, users
 from .forms import ImportForm, InstitutionForm, OfficerForm
 from .targets import plan_targets
 
@@ -83,7 +84,6 @@ def stats_export():
         flash("；".join(m for ms in problems.values() for m in ms), "danger")
         return redirect(url_for("admin.dashboard"))
     body, name = export.export(actor=current_user(), period=period)
-    db.session.commit()
     return export.csv_response(body, name)
 
 
@@ -160,18 +160,27 @@ def user_active(user_id: int):
 def history_import():
     form = ImportForm()
     result, status = None, 200
+    job = jobs.get(job_id=request.args.get("job", type=int) or 0) if request.args.get("job") else None
+    if job is not None and job.kind != imports.KIND:
+        job = None
+    if job is not None and job.status == "succeeded":
+        result = job.result
     if request.method == "POST":
         if form.validate_on_submit():
+            data = form.file.data.read()
             try:
-                result = outcomes.import_csv(actor=current_user(), data=form.file.data.read())
+                if imports.runs_as_job(data):
+                    job = imports.start(actor=current_user(), data=data, filename=form.file.data.filename)
+                    flash(_("文件较大，已交给后台进程导入；本页显示进度，可以离开稍后回来。"), "info")
+                    return redirect(url_for("admin.history_import", job=job.id))
+                result = outcomes.import_csv(actor=current_user(), data=data)
             except DomainError as error:
                 attach_problems(form, error.fields)
                 status = error.status
-            else:
-                db.session.commit()
         else:
             status = 422
-    return render_template("admin/import.html", form=form, result=result, columns=outcomes.COLUMNS), status
+    return render_template("admin/import.html", form=form, result=result, job=job,
+                           columns=outcomes.COLUMNS), status
 
 
 @bp.route("/ranker", methods=["GET"])
@@ -188,28 +197,26 @@ def ranker_page():
     bins = (state["metrics"] or {}).get("reliability") or []
     reliability = {"points": [[b["predicted"], b["observed"], b["rows"]] for b in bins],
                    "model": _("模型"), "ideal": _("完全校准"), "x": _("平均预测"), "y": _("实际获批率")} if bins else None
-    return render_template("admin/ranker.html", state=state, chart=chart, reliability=reliability)
+    return render_template("admin/ranker.html", state=state, chart=chart, reliability=reliability,
+                           training=jobs.latest(kind=ranker.KIND))
 
 
 @bp.route("/ranker/train", methods=["POST"])
 def ranker_train():
     try:
-        result = ranker.train(actor=current_user())
+        ranker.train(actor=current_user())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "warning")
     else:
-        db.session.commit()
-        if result["activated"]:
-            flash(_("新模型 %(version)s 已训练并启用", version=result["model_version"]), "success")
-        else:
-            flash(_("新模型 %(version)s 已训练，但未优于当前模型，未启用", version=result["model_version"]), "warning")
+        flash(_("训练已开始，由后台进程完成；可以离开本页，稍后回来查看结果。"), "info")
     return redirect(url_for("admin.ranker_page"))
 
 
-@bp.route("/ranker/progress")
-def ranker_progress():
-    return jsonify(ranker.progress())
+@bp.route("/jobs/<int:job_id>")
+def job_state(job_id: int):
+    """What the progress bar follows (the API's GET /admin/jobs/{id}, for a signed-in page)."""
+    return jsonify(jobs.as_dict(jobs.get_or_404(job_id=job_id)))
 
 
 @bp.route("/ranker/activate", methods=["POST"])

@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import Flask
 
 
+from ..extensions import api, csrf
+
+
 def init_app(app: Flask) -> None:
-    # Imported here: extensions.py needs api.errors, so this package must not need extensions at import.
-    from ..extensions import api, csrf
     from . import admin, admin_market, auth, enterprise, institution
 
     api.init_app(app)

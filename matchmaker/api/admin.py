@@ -53,7 +53,6 @@ def create_institution(body):
     """Onboard a financial institution with its first officer"""
     actor = current_user()
     institution, officer = institution_services.create_with_officer(actor=actor, **body)
-    db.session.commit()
     return {"institution": institution_services.as_dict(institution), "user": user_dict(officer)}
 
 
@@ -67,7 +66,6 @@ def create_institution(body):
 def add_officer(body, institution_id):
     """Add another officer account to an institution"""
     officer = institution_services.add_officer(actor=current_user(), institution_id=institution_id, **body)
-    db.session.commit()
     return user_dict(officer)
 
 
@@ -116,5 +114,4 @@ def list_users(query):
 def update_user(body, user_id):
     """Disable (every session and token ends at once) or enable an account"""
     user = users.set_active(actor=current_user(), user_id=user_id, active=body["is_active"])
-    db.session.commit()
     return _account(user)

@@ -1,18 +1,18 @@
 """The administrator's API over the market: statistics, history import, ranker operations, audit trail."""
 from __future__ import annotations
 
-import time
-
 import marshmallow as ma
+from flask import url_for
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
-from models import Role, db
+from models import JOB_STATUSES, Role, db
 
 from ..admin import export, outcomes, stats, trail, unserved
 from ..admin import ranker as ranker_ops
 from ..admin.targets import plan_targets
 from ..auth.current import api_roles, current_user
+from ..jobs import services as jobs
 from ..views import writes_on_get
 from .schemas import ROW_ID, ListQuerySchema
 
@@ -124,14 +124,32 @@ class RankerStatusSchema(ma.Schema):
     history = ma.fields.List(ma.fields.Nested(RankerVersionSchema))
 
 
-class TrainedSchema(ma.Schema):
-    model_version = ma.fields.String()
-    activated = ma.fields.Boolean()
-    primary_metric = ma.fields.String()
-    metrics = ma.fields.Dict()
-    baseline_metrics = ma.fields.Dict()
-    trained_rows = ma.fields.Integer()
-    seconds = ma.fields.Float()
+class JobSchema(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    status = ma.fields.String(metadata={"enum": list(JOB_STATUSES)})
+    progress = ma.fields.Float(metadata={"minimum": 0, "maximum": 1})
+    message = ma.fields.String(allow_none=True, metadata={"description": "the step running now"})
+    created_at = ma.fields.AwareDateTime()
+    started_at = ma.fields.AwareDateTime(allow_none=True)
+    finished_at = ma.fields.AwareDateTime(allow_none=True)
+    attempts = ma.fields.Integer(metadata={"description": "workers that took the job (more than one: one died)"})
+    result = ma.fields.Dict(allow_none=True, metadata={
+        "description": "ranker.train: model_version, activated, metrics, baselines, trained_rows"})
+    error = ma.fields.String(allow_none=True)
+
+
+class JobStartedSchema(ma.Schema):
+    job = ma.fields.Nested(JobSchema)
+
+
+class JobListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(JobSchema))
+    total = ma.fields.Integer()
+
+
+class JobQuerySchema(ListQuerySchema):
+    kind = ma.fields.String(load_default=None, metadata={"description": "ranker.train, …"})
 
 
 class ActivateSchema(ma.Schema):
@@ -180,7 +198,6 @@ def market_stats(query):
 def market_stats_csv(query):
     """The market's figures as CSV (Excel opens the Chinese intact)"""
     body, name = export.export(actor=current_user(), period=_period(query))
-    db.session.commit()
     return export.csv_response(body, name)
 
 
@@ -215,7 +232,6 @@ def targets():
 def import_outcomes(files):
     """Import a bank's past decisions (CSV, multipart field file); bad rows are reported by line"""
     result = outcomes.import_csv(actor=current_user(), data=files["file"].read())
-    db.session.commit()
     return result
 
 
@@ -230,15 +246,36 @@ def ranker_status():
 
 @bp.route("/ranker/train", methods=["POST"])
 @api_roles(Role.ADMIN)
-@bp.response(200, TrainedSchema)
+@bp.response(202, JobStartedSchema, headers={"Location": {"description": "the job to follow",
+                                                          "schema": {"type": "string"}}})
 @bp.alt_response(409, response="CONFLICT")
 @bp.doc(security=BEARER)
 def ranker_train():
-    """Train on all decided applications; answers when training is done"""
-    started = time.perf_counter()
-    result = ranker_ops.train(actor=current_user())
-    db.session.commit()
-    return {**result, "seconds": round(time.perf_counter() - started, 1)}
+    """Start a training job on the workers (evaluated on the hold-out, then fitted on every decided
+    application); follow it at the Location given"""
+    job = ranker_ops.train(actor=current_user())
+    return {"job": jobs.as_dict(job)}, 202, {"Location": url_for("api_admin_market.job", job_id=job.id)}
+
+
+@bp.route("/jobs", methods=["GET"])
+@api_roles(Role.ADMIN)
+@bp.arguments(JobQuerySchema, location="query")
+@bp.response(200, JobListSchema)
+@bp.doc(security=BEARER)
+def job_list(query):
+    """Jobs, newest first; filter kind"""
+    items, total = jobs.get_all(kind=query["kind"], limit=query["limit"], offset=query["offset"])
+    return {"items": [jobs.as_dict(job) for job in items], "total": total}
+
+
+@bp.route("/jobs/<int:job_id>", methods=["GET"])
+@api_roles(Role.ADMIN)
+@bp.response(200, JobSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.doc(security=BEARER)
+def job(job_id):
+    """A job's status, progress (0..1), times, and its result or error once finished"""
+    return jobs.as_dict(jobs.get_or_404(job_id=job_id))
 
 
 @bp.route("/ranker/activate", methods=["POST"])
@@ -251,7 +288,6 @@ def ranker_train():
 def ranker_activate(body):
     """Make a stored version the active one (rollback)"""
     ranker_ops.activate(actor=current_user(), version=body["version"])
-    db.session.commit()
     return ranker_ops.status()
 
 

@@ -24,7 +24,6 @@ def register(body):
     """Self-registration of an enterprise and its first user"""
     user = services.register_enterprise(email=body["email"], password=body["password"],
                                         facts=body["enterprise"])
-    db.session.commit()
     return {"user": user_dict(user), "enterprise": enterprise_services.as_dict(user.enterprise)}
 
 
@@ -42,7 +41,6 @@ def token(body):
     if passed:
         services.check_second_factor(user=user, code=body.get("otp"))
     secret, issued = services.sign_in(user=user, kind=TokenKind.API, second_factor=passed)
-    db.session.commit()
     return {"token": secret, "expires_at": issued.expires_at, "role": user.role.value}
 
 
@@ -54,7 +52,6 @@ def token(body):
 def logout():
     """Revoke the bearer token used for this call"""
     services.sign_out(token=g.auth_token)
-    db.session.commit()
 
 
 @bp.route("/me", methods=["GET"])

@@ -44,7 +44,6 @@ def get_enterprise():
 def patch_enterprise(body):
     """Change the firm's facts or its consent to appear in leads (not its credit code)"""
     enterprise = enterprise_services.update(actor=current_user(), values=body)
-    db.session.commit()
     return enterprise_services.as_dict(enterprise)
 
 
@@ -58,7 +57,6 @@ def patch_enterprise(body):
 def create_need(body):
     """Publish a financing need"""
     need = need_services.create(actor=current_user(), values=body)
-    db.session.commit()
     return need_services.as_dict(need)
 
 
@@ -93,7 +91,6 @@ def get_need(need_id):
 def withdraw_need(need_id):
     """Withdraw a need; its open applications are withdrawn too"""
     need = need_services.withdraw(actor=current_user(), need_id=need_id)
-    db.session.commit()
     return need_services.as_dict(need)
 
 
@@ -120,7 +117,6 @@ def need_matches(query, need_id):
 def create_application(body):
     """Apply to a product with a need (shares the profile with that institution only)"""
     application = application_services.create(actor=current_user(), **body)
-    db.session.commit()
     return application_services.as_dict(application)
 
 
@@ -154,5 +150,4 @@ def get_application(application_id):
 def withdraw_application(application_id):
     """Withdraw an application while it is submitted or approved"""
     application = application_services.withdraw(actor=current_user(), application_id=application_id)
-    db.session.commit()
     return application_services.as_dict(application)

@@ -47,7 +47,6 @@ def catalogue(query):
 def create_product(body):
     """Publish a product with its eligibility rules"""
     product = product_services.create(actor=current_user(), values=_flatten(body))
-    db.session.commit()
     return product_services.as_dict(product)
 
 
@@ -60,7 +59,6 @@ def create_product(body):
 def update_product(body, product_id):
     """Change a product's terms, rules or status (active, paused, retired)"""
     product = product_services.update(actor=current_user(), product_id=product_id, values=_flatten(body))
-    db.session.commit()
     return product_services.as_dict(product)
 
 
@@ -87,7 +85,6 @@ def leads(query, product_id):
 def decide(body, application_id):
     """Approve (amount, rate, term) or reject (reason) a submitted application"""
     application = decisions.decide(actor=current_user(), application_id=application_id, **body)
-    db.session.commit()
     return application_services.as_dict(application)
 
 
@@ -102,5 +99,4 @@ def decide(body, application_id):
 def disburse(body, application_id):
     """Record the disbursement of an approved application (not above the approved amount)"""
     application = decisions.disburse(actor=current_user(), application_id=application_id, **body)
-    db.session.commit()
     return application_services.as_dict(application)

@@ -85,7 +85,7 @@ def decide(*, actor: User, application_id: int, decision: str, approved_amount_c
     word = "已获批" if to is ApplicationStatus.APPROVED else "未获批"
     notifications.notify(enterprise_id=application.enterprise_id, kind=f"application.{to.value}",
                          message=f"您向「{product.name}」提交的申请{word}",
-                         link=f"/enterprise/applications/{application.id}")
+                         link=f"/enterprise/applications/{application.id}", application=application)
     return application
 
 
@@ -112,7 +112,7 @@ def disburse(*, actor: User, application_id: int, amount_cny: int) -> Applicatio
                  detail={"amount_cny": amount_cny})
     notifications.notify(enterprise_id=application.enterprise_id, kind="application.disbursed",
                          message=f"「{application.product.name}」已放款 {amount_cny / 10_000:g} 万元",
-                         link=f"/enterprise/applications/{application.id}")
+                         link=f"/enterprise/applications/{application.id}", application=application)
     return application
 
 
@@ -155,7 +155,7 @@ def invite(*, actor: User, product_id: int, need_id: int) -> None:
         raise Conflict("已邀请过该企业申请此产品") from None
     notifications.notify(enterprise_id=enterprise_id, kind="invitation",
                          message=f"{product.institution.name} 邀请您申请「{product.name}」",
-                         link=f"/enterprise/needs/{need_id}")
+                         link=f"/enterprise/needs/{need_id}", product=product)
     audit.record("lead.invite", actor_id=actor.id, target_type="need", target_id=need_id,
                  detail={"product_id": product.id})
 

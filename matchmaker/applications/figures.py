@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from models import Application, db
 
-from ..admin.sql import hours_between
+from ..sql import hours_between
 
 PERCENTILES = {"median": 50, "p90": 90}
 

@@ -30,6 +30,12 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
+class NotificationsForm(FlaskForm):
+    email_notifications = BooleanField(_l("用邮件通知我（审批结果、放款、机构邀请；机构人员：每日超时申请汇总）"))
+    language = ChoiceField(_l("邮件语言"), choices=[("zh", "简体中文"), ("en", "English")],
+                           validators=[required(_l("请选择邮件语言"))])
+
+
 class CodeForm(FlaskForm):
     code = StringField(_l("动态验证码或恢复码"), [required(_l("请填写验证码"))])
 

@@ -75,8 +75,9 @@ def check_registration(*, email: str, password: str, facts: Mapping[str, Any]) -
     return problems
 
 
-def register_enterprise(*, email: str, password: str, facts: Mapping[str, Any]) -> User:
-    """Create an enterprise and its first user. Problems with any field are reported together."""
+def register_enterprise(*, email: str, password: str, facts: Mapping[str, Any], language: str = "zh") -> User:
+    """Create an enterprise and its first user (e-mails in ``language``, the one the person registered
+    in). Problems with any field are reported together."""
     email = normalize_email(email)
     problems = check_registration(email=email, password=password, facts=facts)
     if problems:
@@ -87,7 +88,8 @@ def register_enterprise(*, email: str, password: str, facts: Mapping[str, Any]) 
         enterprise = enterprise_services.create(facts=facts)
     except Conflict as conflict:
         raise Conflict(conflict.message, {"enterprise.uscc": conflict.fields["uscc"]}) from None
-    user = User(email=email, role=Role.ENTERPRISE, enterprise=enterprise)
+    user = User(email=email, role=Role.ENTERPRISE, enterprise=enterprise,
+                language=language if language in current_app.config["LANGUAGES"] else "zh")
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -207,6 +209,19 @@ def change_password(*, user: User, token: AuthToken, current: str, new: str) -> 
     audit.record("auth.password_change", actor_id=user.id, target_type="user", target_id=user.id,
                  detail={"sessions_ended": ended})
     return ended
+
+
+def update_preferences(*, user: User, email_notifications: bool | None = None, language: str | None = None) -> User:
+    """What the account wants told by e-mail, and in which language (the site's languages only)."""
+    if language is not None:
+        if language not in current_app.config["LANGUAGES"]:
+            raise InvalidInput("不支持的语言", {"language": ["请选择简体中文或 English"]})
+        user.language = language
+    if email_notifications is not None:
+        user.email_notifications = bool(email_notifications)
+    audit.record("account.preferences", actor_id=user.id, target_type="user", target_id=user.id,
+                 detail={"email_notifications": user.email_notifications, "language": user.language})
+    return user
 
 
 def two_factor_setup_secret(*, token: AuthToken) -> str:

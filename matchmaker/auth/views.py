@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from models import Role, User, db
@@ -14,7 +15,7 @@ from ..urls import safe_next
 from ..views import writes_on_get
 from . import limits, services, two_factor
 from .current import current_user, login_required, start_web_session
-from .forms import CodeForm, LoginForm, PasswordChangeForm, RegisterForm
+from .forms import CodeForm, LoginForm, NotificationsForm, PasswordChangeForm, RegisterForm
 
 bp = Blueprint("auth", __name__)
 
@@ -38,11 +39,9 @@ def login():
             status = error.status
         else:
             if two_factor.enabled(user):
-                db.session.commit()
                 session["two_factor"] = {"user": user.id, "at": time.time(), "next": next_url}
                 return redirect(url_for("auth.second_factor"))
             start_web_session(user)
-            db.session.commit()
             return redirect(next_url)
     elif request.method == "POST":
         status = 422
@@ -74,7 +73,6 @@ def second_factor():
             next_url = safe_next(pending.get("next"), url_for("auth.account"))
             # A fresh session: the pending step is gone with the old one.
             start_web_session(user, second_factor=True)
-            db.session.commit()
             return redirect(next_url)
     elif request.method == "POST":
         status = 422
@@ -98,12 +96,10 @@ def two_factor_setup():
             attach_problems(form, error.fields)
             status = error.status
         else:
-            db.session.commit()
             return render_template("auth/two_factor.html", user=user, recovery_codes=codes)
     elif request.method == "POST":
         status = 422
     secret = services.two_factor_setup_secret(token=g.auth_token)
-    db.session.commit()
     uri = two_factor.provisioning_uri(user, secret)
     return render_template("auth/two_factor.html", user=user, form=form, secret=secret,
                            qr=two_factor.qr_svg_data_uri(uri)), status
@@ -122,7 +118,6 @@ def password_change():
             attach_problems(form, error.fields)
             status = error.status
         else:
-            db.session.commit()
             flash(_("密码已修改，其他 %(n)s 个登录会话和令牌已失效", n=ended), "success")
             return redirect(url_for("auth.account"))
     elif request.method == "POST":
@@ -130,11 +125,26 @@ def password_change():
     return render_template("auth/password.html", form=form), status
 
 
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@login_required
+def notification_settings():
+    user = current_user()
+    form = NotificationsForm(obj=user if request.method == "GET" else None)
+    status = 200
+    if form.validate_on_submit():
+        services.update_preferences(user=user, email_notifications=form.email_notifications.data,
+                                    language=form.language.data)
+        flash(_("通知设置已保存"), "success")
+        return redirect(url_for("auth.notification_settings"))
+    if request.method == "POST":
+        status = 422
+    return render_template("auth/notifications.html", form=form, user=user), status
+
+
 @bp.route("/auth/logout", methods=["POST"])
 def logout():
     if g.get("auth_token") is not None:
         services.sign_out(token=g.auth_token)
-        db.session.commit()
     lang = session.get("lang")
     session.clear()
     if lang:
@@ -151,7 +161,7 @@ def register():
     if form.validate_on_submit():
         try:
             user = services.register_enterprise(
-                email=form.email.data, password=form.password.data, facts=form.facts()
+                email=form.email.data, password=form.password.data, facts=form.facts(), language=str(get_locale())
             )
         except DomainError as error:
             attach_problems(form, error.fields, prefix="enterprise.", names=FORM_NAMES)
@@ -160,7 +170,6 @@ def register():
             status = error.status
         else:
             start_web_session(user)
-            db.session.commit()
             flash(_("注册成功，欢迎使用高新金服"), "success")
             return redirect(url_for("auth.account"))
     elif request.method == "POST":

@@ -47,7 +47,6 @@ def profile():
             attach_problems(form, error.fields, names=FORM_NAMES)
             status = error.status
         else:
-            db.session.commit()
             flash(_("企业画像已保存"), "success")
             return redirect(url_for("enterprise.profile"))
     else:
@@ -78,7 +77,6 @@ def new_need():
             attach_problems(form, error.fields, names=FORM_NAMES)
             status = error.status
         else:
-            db.session.commit()
             flash(_("融资需求已发布，以下是为您匹配的产品"), "success")
             return redirect(url_for("enterprise.need", need_id=need.id))
     elif request.method == "POST":
@@ -102,7 +100,6 @@ def edit_need(need_id: int):
                 form.form_errors.append(error.message)
             status = error.status
         else:
-            db.session.commit()
             flash(_("融资需求已更新"), "success")
             return redirect(url_for("enterprise.need", need_id=need_id))
     else:
@@ -124,7 +121,6 @@ def withdraw_need(need_id: int):
     if page is not None:
         return page
     need_services.withdraw(actor=current_user(), need_id=need_id)
-    db.session.commit()
     flash(_("融资需求已撤回，相关申请已一并撤回"), "info")
     return redirect(url_for("enterprise.needs"))
 
@@ -188,9 +184,9 @@ def apply(need_id: int):
     except DomainError as error:
         if error.status != 409:
             raise
+        db.session.rollback()
         flash(error.message, "warning")
         return redirect(url_for("enterprise.need", need_id=need_id))
-    db.session.commit()
     flash(_("申请已提交，企业画像仅共享给该机构"), "success")
     return redirect(url_for("enterprise.application", application_id=application.id))
 
@@ -237,7 +233,6 @@ def notifications_read():
     """Marking read is a write of its own (a page view writes nothing: on SQLite, reads that write
     fought the writers for the lock and lost, 1,627 times in 1,898 loads)."""
     notifications.mark_all_read(enterprise_id=current_user().enterprise_id)
-    db.session.commit()
     return redirect(url_for("enterprise.notification_list"))
 
 

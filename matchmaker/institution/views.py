@@ -12,6 +12,7 @@ from ..auth.current import current_user, role_required
 from ..errors import DomainError
 from ..forms import attach_problems
 from ..matching import services as matching_services
+from ..matching import reach
 from ..products import services as product_services
 from ..views import change, writes_on_get
 from .forms import FORM_NAMES, ApproveForm, DisburseForm, ProductForm, RejectForm
@@ -43,7 +44,7 @@ def _product_form(product=None):
         if request.form.get("preview"):
             problems = product_services.check(values)
             attach_problems(form, problems, names=FORM_NAMES)
-            fit_count = product_services.open_needs_fitting(values) if not problems else None
+            fit_count = reach.open_needs_fitting(values) if not problems else None
         else:
             try:
                 if product is None:
@@ -54,7 +55,6 @@ def _product_form(product=None):
                 attach_problems(form, error.fields, names=FORM_NAMES)
                 status = error.status
             else:
-                db.session.commit()
                 flash(_("产品已保存"), "success")
                 return redirect(url_for("institution.products"))
     elif request.method == "POST":
@@ -76,7 +76,6 @@ def edit_product(product_id: int):
 def product_status(product_id: int):
     product_services.update(actor=current_user(), product_id=product_id,
                             values={"status": request.form.get("status", "")})
-    db.session.commit()
     flash(_("产品状态已更新"), "success")
     return redirect(url_for("institution.products"))
 
@@ -99,7 +98,6 @@ def inbox():
 @writes_on_get
 def application(application_id: int):
     item = decisions.open_application(actor=current_user(), application_id=application_id)
-    db.session.commit()
     return _application_page(item, ApproveForm(), RejectForm(), DisburseForm())
 
 

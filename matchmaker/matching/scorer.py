@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 import sqlalchemy as sa
+from flask import current_app
 
 from models import Application, Enterprise, Product, RankerModel, db
 
@@ -38,11 +40,16 @@ _records: dict = {}
 def cold_start() -> Scorer:
     """No model active: the products' track record from the decisions so far (rules.TrackRecord),
     refitted from one aggregate when a decision was added, or the published rules before any."""
+    kept = _records.get("entry")
+    # Checked a moment ago: the match pages of one busy minute need not count every decision each time.
+    if kept is not None and kept.stamp[0] == str(db.engine.url) \
+            and time.monotonic() - _records["checked"] < current_app.config["COLD_START_KEPT_SECONDS"]:
+        return kept
     decided = sa.and_(Application.status.in_(DECIDED), Application.decided_at.is_not(None))
     count, latest = db.session.execute(sa.select(sa.func.count(), sa.func.max(Application.decided_at))
                                        .where(decided)).one()
     stamp = (str(db.engine.url), count, latest)
-    kept = _records.get("entry")
+    _records["checked"] = time.monotonic()
     if kept is not None and kept.stamp == stamp:
         return kept
     record = None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import collections
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from typing import NamedTuple
@@ -158,6 +159,26 @@ def _cold_start(outcomes: training.Outcomes, rows: np.ndarray) -> Callable:
 def train(*, actor: User | None = None, progress: Callable[[str], None] = lambda _message: None) -> dict:
     """Fit on the decided applications, evaluate on the same hold-out as the active model, store,
     and activate only if the new model beats the active one (or, with none, the rules score)."""
+    trained = fit_and_evaluate(progress=progress)
+    progress("storing the model")
+    return store(trained, actor=actor)
+
+
+@dataclasses.dataclass(frozen=True)
+class Trained:
+    """A model fitted and judged, not yet stored: the reading half of a training, which on SQLite
+    runs without holding the write lock for its minutes."""
+
+    model: object
+    result: dict
+    primary: str
+    rival: str
+    activate: bool
+    trained_rows: int
+    training_data_hash: str
+
+
+def fit_and_evaluate(*, progress: Callable[[str], None] = lambda _message: None) -> Trained:
     progress("loading decided applications")
     outcomes = data.outcomes()
     if len(outcomes) < MIN_OUTCOMES or len(np.unique(outcomes.label)) < 2:
@@ -176,19 +197,23 @@ def train(*, actor: User | None = None, progress: Callable[[str], None] = lambda
     result = training.evaluate(outcomes, test_rows, strategies, truth=truth)
     primary = "oracle_ndcg_at_5" if truth is not None else "auc"
     rival = "active" if "active" in result else "rules"
-    activate = result["model"][primary] > result[rival][primary]
     # The hold-out decided whether it beats the rival; what is stored learns from every outcome, the
     # freshest included.
     progress(f"fitting the model to keep on all {len(outcomes)} decided applications")
     everything = np.arange(len(outcomes))
-    model = training.fit(outcomes, everything, **params)
-    progress("storing the model")
-    blob, digest = registry.dumps(model)
+    return Trained(model=training.fit(outcomes, everything, **params), result=result, primary=primary,
+                   rival=rival, activate=result["model"][primary] > result[rival][primary],
+                   trained_rows=int(len(everything)), training_data_hash=training.training_data_hash(outcomes))
+
+
+def store(trained: Trained, *, actor: User | None) -> dict:
+    blob, digest = registry.dumps(trained.model)
     stamp = now_utc()
+    result, primary, rival = trained.result, trained.primary, trained.rival
     row = RankerModel(
         version=f"additive-{stamp:%Y%m%d%H%M%S}-{digest[:8]}", blob=blob, sha256=digest,
         sklearn_version=sklearn.__version__, features=list(FEATURES),
-        training_data_hash=training.training_data_hash(outcomes), trained_rows=int(len(everything)),
+        training_data_hash=trained.training_data_hash, trained_rows=trained.trained_rows,
         metrics=_clean(result["model"]),
         baseline_metrics={k: _clean(v) for k, v in result.items() if k != "model"},
     )
@@ -198,9 +223,9 @@ def train(*, actor: User | None = None, progress: Callable[[str], None] = lambda
                  target_id=row.id, detail={"version": row.version, "primary_metric": primary,
                                            "value": _clean(result["model"][primary]),
                                            "rival": rival, "rival_value": _clean(result[rival][primary])})
-    if activate:
+    if trained.activate:
         _activate(row, actor=actor)
-    return {"model_version": row.version, "activated": activate, "primary_metric": primary,
+    return {"model_version": row.version, "activated": trained.activate, "primary_metric": primary,
             "metrics": row.metrics, "baseline_metrics": row.baseline_metrics, "trained_rows": row.trained_rows}
 
 

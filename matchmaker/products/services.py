@@ -1,11 +1,9 @@
 """Financial products: what an institution publishes, with its eligibility rules."""
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-import pandas as pd
 import sqlalchemy as sa
 
 from models import (
@@ -159,24 +157,6 @@ def catalogue(*, kind: str | None = None, institution_id: int | None = None, amo
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     items = db.session.scalars(query.order_by(Product.id).limit(limit).offset(offset)).all()
     return items, total
-
-
-def open_needs_fitting(values: Mapping[str, Any], *, today: dt.date | None = None) -> int:
-    """How many of today's open needs a product with these terms and rules would fit (before publishing)."""
-    from ..matching import data
-    from ..ranking import eligibility
-    from ..ranking.frames import Needs, Products
-
-    if check(values):
-        return 0
-    row = {"product_id": 0, "industries": [], "min_years": 0, "min_annual_revenue_cny": 0, "min_ip_count": 0,
-           "required_certifications": [], "min_credit_rating": None, "collateral_required": False}
-    row.update({k: v for k, v in values.items() if k in TERMS + RULES})
-    needs = data.open_needs_frame(at=today or dt.date.today())
-    if needs.empty:
-        return 0
-    block = eligibility.check(Needs(needs), Products(pd.DataFrame([row])))
-    return int(block.eligible.sum())
 
 
 def as_dict(product: Product) -> dict:

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 
-from models import ProductKind
+from models import ProductKind, db
 
+from ..auth import services as auth_services
+from ..auth.current import current_user
 from ..urls import safe_next
+from ..views import writes_on_get
 from . import services
 
 bp = Blueprint("public", __name__)
@@ -18,9 +21,13 @@ def index():
 
 
 @bp.route("/lang/<code>")
+@writes_on_get
 def switch_language(code: str):
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
+        user = current_user()
+        if user is not None and user.language != code:  # e-mails follow the language last chosen
+            auth_services.update_preferences(user=user, language=code)
     return redirect(safe_next(request.args.get("next"), url_for("public.index")))
 
 

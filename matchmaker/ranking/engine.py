@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import expit
 
 from . import eligibility, explain, rules
 from .features import block_features
@@ -45,7 +46,7 @@ class Scorer:
             return self.score(X), None
         base, parts = self.model.contributions(X)
         log_odds = base + parts.sum(axis=1)
-        return 1.0 / (1.0 + np.exp(-log_odds)), explain.group_contributions(log_odds, parts)
+        return expit(log_odds), explain.group_contributions(log_odds, parts)
 
     def contributions(self, X: np.ndarray, scores: np.ndarray) -> np.ndarray:
         """What each group of features adds to these rows' scores (see explain)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from scipy.special import expit
 
 from .codes import CERTIFICATION_LABELS, INDUSTRIES, INDUSTRY_LABELS, RATINGS
 from .features import FEATURES
@@ -41,12 +42,8 @@ def group_contributions(log_odds: np.ndarray, parts: np.ndarray) -> np.ndarray:
     """Per row and group: the probability with the group's log-odds parts minus without them."""
     out = np.empty((len(parts), len(GROUPS)))
     for g, columns in enumerate(GROUPS.values()):
-        out[:, g] = _expit(log_odds) - _expit(log_odds - parts[:, columns].sum(axis=1))
+        out[:, g] = expit(log_odds) - expit(log_odds - parts[:, columns].sum(axis=1))
     return out
-
-
-def _expit(x):
-    return 1.0 / (1.0 + np.exp(-x))
 
 
 def contributions(score: Callable[[np.ndarray], np.ndarray], X: np.ndarray, reference: np.ndarray,

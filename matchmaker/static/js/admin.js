@@ -1,4 +1,4 @@
-// Progress for the administrator's two long operations. Without JavaScript both forms still work;
+// Progress for the administrator's long operations. Without JavaScript both forms still work;
 // they just show no progress.
 (() => {
   // History import: upload through XHR to show how much of a large file has been sent, then show
@@ -33,6 +33,10 @@
         if (e.loaded === e.total) { status.textContent = status.dataset.processing; }
       });
       request.addEventListener("load", () => {
+        if (request.responseURL && request.responseURL.includes("job=")) {
+          window.location.assign(request.responseURL);  // a large file: its job's page follows it
+          return;
+        }
         const page = new DOMParser().parseFromString(request.responseText, "text/html");
         const main = page.querySelector("main");
         if (main) {
@@ -48,41 +52,34 @@
     });
   }
 
-  // Ranker training: the POST answers when training is done. It is sent with fetch so the page
-  // stays alive and can show the steps the server reports (read once a second); when the answer
-  // comes the page reloads to show the outcome.
-  function bindTraining() {
-    const form = document.getElementById("train-form");
-    if (!form) { return; }
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      const box = document.getElementById("train-progress");
-      const bar = box.querySelector(".progress-bar");
-      const text = box.querySelector("p");
-      const steps = JSON.parse(box.dataset.steps);
-      const started = Date.now();
-      form.querySelector("button[type=submit]").disabled = true;
-      box.classList.remove("d-none");
-      const poll = () => {
-        fetch(form.dataset.progressUrl, { credentials: "same-origin", cache: "no-store" })
-          .then((response) => response.json())
-          .then((state) => {
-            const seconds = Math.round((Date.now() - started) / 1000);
-            const current = state.running && state.started * 1000 >= started - 5000;
-            const step = current ? state.step : 0;
-            bar.style.width = `${Math.round((step / (state.steps || steps.length - 1)) * 100)}%`;
-            text.textContent = `${steps[step] || ""} · ${seconds} s`;
-          })
-          .catch(() => {});
-      };
-      poll();
-      const timer = window.setInterval(poll, 1000);
-      fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", redirect: "manual" })
-        .then(() => { window.clearInterval(timer); window.location.assign(form.dataset.doneUrl); })
-        .catch(() => { window.clearInterval(timer); form.submit(); });
-    });
+  // Long work runs on the task workers (a training, a large import): the page follows its job (read
+  // once a second) and, when it is finished, reloads to show the outcome.
+  function followJob(box) {
+    const bar = box.querySelector(".progress-bar");
+    const text = box.querySelector("p[aria-live]");
+    const steps = JSON.parse(box.dataset.steps);
+    const show = (job) => {
+      bar.style.width = `${Math.round(job.progress * 100)}%`;
+      if (job.status === "queued") { text.textContent = steps.queued; return; }
+      const step = Object.keys(steps).filter((start) => (job.message || "").startsWith(start)).pop();
+      const seconds = job.started_at ? Math.max(0, Math.round((Date.now() - Date.parse(job.started_at)) / 1000)) : 0;
+      text.textContent = `${steps[step] || ""} · ${seconds} s`;
+    };
+    show({ progress: Number(box.dataset.progress), status: box.dataset.status, message: "" });
+    const timer = window.setInterval(() => {
+      fetch(box.dataset.jobUrl, { credentials: "same-origin", cache: "no-store" })
+        .then((response) => response.json())
+        .then((job) => {
+          show(job);
+          if (job.status === "succeeded" || job.status === "failed") {
+            window.clearInterval(timer);
+            window.location.reload();
+          }
+        })
+        .catch(() => {});
+    }, 1000);
   }
 
   bindImport();
-  bindTraining();
+  document.querySelectorAll("[data-job-url]").forEach(followJob);
 })();

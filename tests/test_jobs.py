@@ -1,0 +1,148 @@
+"""Long work on real Celery workers: a job survives the worker that ran it, and is never run twice."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+import sqlalchemy as sa
+
+from matchmaker.jobs import services as jobs
+from models import Job, RankerModel, db, now_utc
+from seed import load_market
+from tests.test_admin_ops import follow_job
+from tests.test_api import assert_error, token_for
+from tests.test_matching import AS_OF
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def redis_queue():
+    """A queue of this test's own on the machine's Redis, emptied after."""
+    name = f"matchmaker-test-{uuid.uuid4().hex[:8]}"
+    yield name
+    redis.Redis.from_url(REDIS_URL).delete(name)
+
+
+def start_worker(database_url: str, queue: str, name: str, log: Path, *, beat: bool) -> subprocess.Popen:
+    env = {**os.environ, "MATCHMAKER_ENV": "testing", "DATABASE_URL": database_url, "CELERY_BROKER_URL": REDIS_URL,
+           "CELERY_QUEUE": queue, "JOB_LEASE_SECONDS": "3", "JOB_SWEEP_SECONDS": "1",
+           "CELERY_VISIBILITY_TIMEOUT": "6"}
+    command = [sys.executable, "-m", "celery", "-A", "matchmaker.worker:celery", "worker", "--pool", "solo",
+               "-n", f"{name}@%h", "-Q", queue, "--without-mingle", "--without-gossip", "--loglevel", "INFO"]
+    if beat:
+        command += ["-B", "-s", str(log.with_suffix(".beat"))]
+    with log.open("w") as output:  # the child keeps its own copy of the file
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+
+
+def wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"{what}: not within {timeout} s")
+
+
+@pytest.mark.workers
+def test_a_worker_killed_mid_training_leaves_the_job_to_another(app, other_app, migrated, make_user, redis_queue,
+                                                               tmp_path):
+    with app.app_context():
+        load_market(enterprises=700, seed=5, progress=False, as_of=AS_OF)
+    web = other_app(CELERY_BROKER_URL=REDIS_URL, CELERY_QUEUE=redis_queue, JOB_LEASE_SECONDS=3)
+    client = web.test_client()
+    admin = make_user("admin")
+    headers = token_for(client, admin.email, admin.password)
+    first = start_worker(migrated, redis_queue, "first", tmp_path / "first.log", beat=False)
+    second = None
+    try:
+        started = client.post("/api/v1/admin/ranker/train", headers=headers)
+        assert started.status_code == 202, started.json
+        job_id = started.json["job"]["id"]
+
+        def fitting():
+            assert first.poll() is None, (tmp_path / "first.log").read_text()[-3000:]
+            with web.app_context():
+                job = db.session.get(Job, job_id)
+                return job if job.status == "running" and (job.message or "").startswith("fitting") else None
+
+        taken = wait_for(fitting, 120, "the first worker takes the job and fits")
+        os.killpg(first.pid, signal.SIGKILL)  # no warm shutdown, no goodbye: as a machine that dies
+        first.wait(10)
+        second = start_worker(migrated, redis_queue, "second", tmp_path / "second.log", beat=True)
+        seen = follow_job(client, headers, started.headers["Location"], timeout=240)
+        job = seen[-1]
+        assert job["status"] == "succeeded", (job, (tmp_path / "second.log").read_text()[-3000:])
+        assert job["attempts"] == 2 and job["result"]["trained_rows"] > 200
+        with web.app_context():
+            row = db.session.get(Job, job_id)
+            assert row.worker != taken.worker and row.worker.startswith(os.uname().nodename)
+            # Run once to the end: one model stored, the one the job names, active.
+            models = db.session.scalars(sa.select(RankerModel)).all()
+            assert [m.version for m in models] == [job["result"]["model_version"]] and models[0].is_active
+        # The message the dead worker never acknowledged comes back; it finds the job done and leaves it.
+        time.sleep(7)
+        with web.app_context():
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(RankerModel)) == 1
+            assert db.session.get(Job, job_id).attempts == 2
+    finally:
+        for worker in (first, second):
+            if worker and worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGTERM)
+                worker.wait(30)
+
+
+def test_a_job_is_claimed_once_and_a_lapsed_lease_is_taken_over(ctx, make_user):
+    lapsed = now_utc() - dt.timedelta(seconds=ctx.config["JOB_LEASE_SECONDS"] + 1)
+
+    def set_job(**values):
+        db.session.execute(sa.update(Job).values(**values))
+        db.session.commit()  # nothing held open: a claim writes on a connection of its own
+
+    job_id = jobs.create(kind="ranker.train", actor=make_user("admin"), dispatch=False).id
+    db.session.commit()
+    assert jobs.claim(job_id=job_id, worker="a") is True
+    assert jobs.claim(job_id=job_id, worker="b") is False  # a's lease holds
+    assert jobs.stale() == []
+    db.session.commit()
+    set_job(heartbeat_at=lapsed)  # a died
+    assert jobs.stale() == [job_id]
+    db.session.commit()
+    assert jobs.claim(job_id=job_id, worker="b") is True
+    assert db.session.execute(sa.select(Job.worker, Job.attempts)).one() == ("b", 2)
+    db.session.commit()
+    # A finished job is never run again, whoever is handed its message, however old.
+    set_job(status="succeeded", heartbeat_at=lapsed)
+    assert jobs.claim(job_id=job_id, worker="c") is False and jobs.stale() == []
+
+
+def test_one_job_of_a_kind_at_a_time_and_a_failed_one_says_why(app, client, make_user, celery_worker):
+    admin = make_user("admin")
+    headers = token_for(client, admin.email, admin.password)
+    # An empty market: the training fails, and says why, in the job.
+    started = client.post("/api/v1/admin/ranker/train", headers=headers)
+    assert started.status_code == 202
+    job = follow_job(client, headers, started.headers["Location"])[-1]
+    assert job["status"] == "failed" and "已决策的申请不足" in job["error"] and job["result"] is None
+    # Finished, it no longer blocks the next one.
+    again = client.post("/api/v1/admin/ranker/train", headers=headers)
+    assert again.status_code == 202 and again.json["job"]["id"] != job["id"]
+    follow_job(client, headers, again.headers["Location"])
+    listed = client.get("/api/v1/admin/jobs?limit=1", headers=headers).json
+    assert listed["total"] == 2 and [item["id"] for item in listed["items"]] == [again.json["job"]["id"]]
+    firm = make_user("enterprise")
+    assert_error(client.get(f"/api/v1/admin/jobs/{job['id']}", headers=token_for(client, firm.email, firm.password)),
+                 403)
+    assert_error(client.get(f"/api/v1/admin/jobs/{job['id']}"), 401)

@@ -1,0 +1,135 @@
+"""E-mail notifications, read off a real local SMTP server: what a decision, a disbursement and an
+invitation send, in the recipient's language, to those who want them; the officers' daily digest."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from matchmaker.applications import digest
+from models import Application, OutgoingMail, User, db, now_utc
+from tests.conftest import csrf_token, worker_of
+from tests.test_api import token_for
+from tests.test_auth_pages import field_errors
+from tests.test_institution import market_of
+
+
+@pytest.fixture
+def mailing_app(app, other_app, smtp_server):
+    # Made after the test's own app: the last app made is the one a worker thread runs tasks of.
+    return other_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, PUBLIC_URL="https://jinfu.example")
+
+
+@pytest.fixture
+def mail_worker(mailing_app):
+    with worker_of(mailing_app) as worker:
+        yield worker
+
+
+def wait_for_mail(inbox, count: int, timeout: float = 20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and len(inbox.messages) < count:
+        time.sleep(0.05)
+    assert len(inbox.messages) >= count, f"{len(inbox.messages)} of {count} e-mails arrived"
+    return inbox.messages
+
+
+def a_submitted_application(client, make_user, firm=None):
+    submitted = market_of(client, make_user("institution"), firm or make_user("enterprise"))
+    return tuple(submitted[key] for key in ("officer", "firm", "bank", "owner", "product", "application"))
+
+
+def test_a_decision_and_a_disbursement_are_mailed_to_the_firm(mailing_app, mail_worker, smtp_server, make_user):
+    client = mailing_app.test_client()
+    officer, firm, bank, _owner, product, application = a_submitted_application(client, make_user)
+    approved = client.post(f"/api/v1/applications/{application['id']}/decision", headers=bank, json={
+        "decision": "approve", "approved_amount_cny": 1_500_000, "rate_pct": 4.2, "term_months": 12})
+    assert approved.status_code == 200
+    [message] = wait_for_mail(smtp_server.inbox, 1)
+    assert message["To"] == firm.email and message["Subject"] == "【高新金服】您的融资申请已获批"
+    body = message.get_content()
+    assert product["name"] in body and "150 万元" in body and "4.2%" in body
+    assert f"https://jinfu.example/enterprise/applications/{application['id']}" in body
+    assert "https://jinfu.example/account/notifications" in body
+    assert client.post(f"/api/v1/applications/{application['id']}/disbursement", headers=bank,
+                       json={"amount_cny": 1_500_000}).status_code == 200
+    second = wait_for_mail(smtp_server.inbox, 2)[1]
+    assert second["Subject"] == "【高新金服】贷款已放款" and "150 万元" in second.get_content()
+    with mailing_app.app_context():
+        sent = db.session.scalars(sa.select(OutgoingMail).order_by(OutgoingMail.id)).all()
+        assert [(m.kind, m.attempts, m.sent_at is not None) for m in sent] == [
+            ("application.approved", 1, True), ("application.disbursed", 1, True)]
+    time.sleep(0.5)
+    assert len(smtp_server.inbox.messages) == 2  # each once
+
+
+def test_mail_speaks_the_recipients_language_and_respects_the_choice(mailing_app, mail_worker, smtp_server,
+                                                                     make_user):
+    client = mailing_app.test_client()
+    _officer, firm, bank, _owner, _product, application = a_submitted_application(client, make_user)
+    # The owner chooses English on the site: e-mails follow.
+    signed_in = client.post("/auth/login", data={"csrf_token": csrf_token(client.get("/auth/login").get_data(
+        as_text=True)), "email": firm.email, "password": firm.password})
+    assert signed_in.status_code == 302
+    client.get("/lang/en")
+    rejected = client.post(f"/api/v1/applications/{application['id']}/decision", headers=bank, json={
+        "decision": "reject", "reason_code": "insufficient_collateral", "reason": "no collateral"})
+    assert rejected.status_code == 200, rejected.json
+    [message] = wait_for_mail(smtp_server.inbox, 1)
+    assert message["Subject"] == "[Gaoxin Jinfu] Your financing application was not approved"
+    assert message["Content-Language"] == "en" and "Insufficient collateral" in message.get_content()
+    assert "— no collateral" in message.get_content()
+    # Turned off on the notification settings page: the next event stays in the page only.
+    page = client.get("/account/notifications").get_data(as_text=True)
+    assert 'name="email_notifications"' in page and "checked" in page
+    saved = client.post("/account/notifications", data={"csrf_token": csrf_token(page), "language": "en"},
+                        follow_redirects=True)
+    assert saved.status_code == 200
+    with mailing_app.app_context():
+        user = db.session.get(User, firm.id)
+        assert (user.email_notifications, user.language) == (False, "en")
+    bad = client.post("/account/notifications", data={"csrf_token": csrf_token(page), "language": "fr",
+                                                      "email_notifications": "y"})
+    assert bad.status_code == 422 and "language" in field_errors(bad.get_data(as_text=True))
+    with mailing_app.app_context():
+        assert db.session.get(User, firm.id).email_notifications is False  # nothing stored from the bad form
+    _o, _f, bank2, _owner, _p, second = a_submitted_application(client, make_user, firm=firm)
+    assert client.post(f"/api/v1/applications/{second['id']}/decision", headers=bank2, json={
+        "decision": "approve", "approved_amount_cny": 1_500_000, "rate_pct": 4.2, "term_months": 12}).status_code == 200
+    time.sleep(1)
+    assert len(smtp_server.inbox.messages) == 1
+    with mailing_app.app_context():  # the page still tells
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(OutgoingMail)) == 1
+
+
+def test_officers_get_one_digest_a_day_of_their_overdue_applications(mailing_app, mail_worker, smtp_server,
+                                                                     make_user):
+    client = mailing_app.test_client()
+    officer, firm, _bank, _owner, product, application = a_submitted_application(client, make_user)
+    with mailing_app.app_context():
+        assert digest.send_overdue_digests() == 0  # nothing is overdue yet
+        row = db.session.get(Application, application["id"])
+        row.created_at = now_utc() - dt.timedelta(days=9, hours=5)
+        db.session.commit()
+        assert digest.send_overdue_digests() == 1
+        db.session.commit()
+        assert digest.send_overdue_digests() == 0  # once a day
+        db.session.commit()
+    [message] = wait_for_mail(smtp_server.inbox, 1)
+    assert message["To"] == officer.email and message["Subject"] == "【高新金服】1 笔申请已超过答复时限"
+    body = message.get_content()
+    assert product["name"] in body and re.search(r"已等待 9 天 5 小时", body)
+    assert "https://jinfu.example/institution/inbox" in body
+
+
+def test_without_a_mail_server_messages_wait_in_the_outbox(client, make_user, app, celery_worker):
+    _officer, firm, bank, _owner, _product, application = a_submitted_application(client, make_user)
+    assert client.post(f"/api/v1/applications/{application['id']}/decision", headers=bank, json={
+        "decision": "approve", "approved_amount_cny": 1_500_000, "rate_pct": 4.2, "term_months": 12}).status_code == 200
+    time.sleep(1)
+    with app.app_context():
+        [mail] = db.session.scalars(sa.select(OutgoingMail)).all()
+        assert (mail.to_address, mail.sent_at, mail.attempts) == (firm.email, None, 0)
