@@ -246,3 +246,20 @@ def test_openapi_document_describes_every_api_route(client, app):
     assert "error" in error_schema["properties"]
     register = spec["paths"]["/api/v1/auth/register"]["post"]
     assert {"201", "409", "422"} <= set(register["responses"])
+
+
+def test_every_endpoint_behind_a_token_documents_its_access(client):
+    """One decorator (api/access.py) checks an endpoint's token and roles and documents them: every
+    operation that needs a token says so and lists 401; those only some roles may call list 403."""
+    document = client.get("/api/v1/openapi.json").json
+    guarded = 0
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if "security" not in operation:
+                continue
+            guarded += 1
+            assert operation["security"] == [{"bearerAuth": []}], (method, path)
+            assert "401" in operation["responses"], (method, path)
+            if path.startswith("/api/v1/admin/"):
+                assert "403" in operation["responses"], (method, path)
+    assert guarded >= 33

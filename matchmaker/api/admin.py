@@ -6,13 +6,13 @@ from flask_smorest import Blueprint
 
 from models import InstitutionKind, Role, db
 
-from ..auth.current import api_roles, current_user
+from ..auth.current import current_user
 from ..admin import users
 from ..institution import services as institution_services
 from .schemas import ListQuerySchema, StrictSchema, UserSchema, user_dict
+from .access import access
 
 bp = Blueprint("api_admin", __name__, url_prefix="/api/v1/admin", description="Administrator")
-BEARER = [{"bearerAuth": []}]
 
 
 class NewInstitutionSchema(StrictSchema):
@@ -42,13 +42,10 @@ class OnboardedSchema(ma.Schema):
 
 
 @bp.route("/institutions", methods=["POST"])
-@api_roles(Role.ADMIN)
+@access(bp, Role.ADMIN)
 @bp.arguments(NewInstitutionSchema)
 @bp.response(201, OnboardedSchema)
-@bp.alt_response(401, response="UNAUTHORIZED")
-@bp.alt_response(403, response="FORBIDDEN")
 @bp.alt_response(409, response="CONFLICT")
-@bp.doc(security=BEARER)
 def create_institution(body):
     """Onboard a financial institution with its first officer"""
     actor = current_user()
@@ -57,12 +54,11 @@ def create_institution(body):
 
 
 @bp.route("/institutions/<int:institution_id>/officers", methods=["POST"])
-@api_roles(Role.ADMIN)
+@access(bp, Role.ADMIN)
 @bp.arguments(NewOfficerSchema)
 @bp.response(201, UserSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
-@bp.doc(security=BEARER)
 def add_officer(body, institution_id):
     """Add another officer account to an institution"""
     officer = institution_services.add_officer(actor=current_user(), institution_id=institution_id, **body)
@@ -93,10 +89,9 @@ def _account(user) -> dict:
 
 
 @bp.route("/users", methods=["GET"])
-@api_roles(Role.ADMIN)
+@access(bp, Role.ADMIN)
 @bp.arguments(AccountQuerySchema, location="query")
 @bp.response(200, AccountListSchema)
-@bp.doc(security=BEARER)
 def list_users(query):
     """Accounts, by id; filters search and role"""
     items, total = users.get_all(search=query["search"], role=query["role"], limit=query["limit"],
@@ -105,12 +100,11 @@ def list_users(query):
 
 
 @bp.route("/users/<int:user_id>", methods=["PATCH"])
-@api_roles(Role.ADMIN)
+@access(bp, Role.ADMIN)
 @bp.arguments(AccountPatchSchema)
 @bp.response(200, AccountSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
-@bp.doc(security=BEARER)
 def update_user(body, user_id):
     """Disable (every session and token ends at once) or enable an account"""
     user = users.set_active(actor=current_user(), user_id=user_id, active=body["is_active"])

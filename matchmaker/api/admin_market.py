@@ -11,13 +11,13 @@ from models import JOB_STATUSES, Role, db
 from ..admin import export, outcomes, stats, trail, unserved
 from ..admin import ranker as ranker_ops
 from ..admin.targets import plan_targets
-from ..auth.current import api_roles, current_user
+from ..auth.current import current_user
 from ..jobs import services as jobs
 from ..views import writes_on_get
 from .schemas import ROW_ID, ListQuerySchema
+from .access import access
 
 bp = Blueprint("api_admin_market", __name__, url_prefix="/api/v1/admin", description="Administrator: the market")
-BEARER = [{"bearerAuth": []}]
 
 
 class PeriodQuerySchema(ma.Schema):
@@ -179,22 +179,20 @@ def _period(query) -> stats.Period:
 
 
 @bp.route("/stats", methods=["GET"])
-@api_roles(Role.ADMIN)
+@access(bp, Role.ADMIN)
 @bp.arguments(PeriodQuerySchema, location="query")
 @bp.response(200, StatsSchema)
 @bp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-@bp.doc(security=BEARER)
 def market_stats(query):
     """The market's figures for a period (all time without from/to)"""
     return stats.market(period=_period(query))
 
 
 @bp.route("/stats.csv", methods=["GET"])
-@api_roles(Role.ADMIN)
+@access(bp, Role.ADMIN)
 @writes_on_get
 @bp.arguments(PeriodQuerySchema, location="query")
 @bp.response(200, description="the same figures as CSV, UTF-8 with a BOM", content_type="text/csv")
-@bp.doc(security=BEARER)
 def market_stats_csv(query):
     """The market's figures as CSV (Excel opens the Chinese intact)"""
     body, name = export.export(actor=current_user(), period=_period(query))
@@ -202,33 +200,30 @@ def market_stats_csv(query):
 
 
 @bp.route("/unserved", methods=["GET"])
-@api_roles(Role.ADMIN)
+@access(bp, Role.ADMIN)
 @bp.response(200, ma.Schema.from_dict({"without_product": ma.fields.List(ma.fields.Dict()),
                                        "without_application": ma.fields.List(ma.fields.Dict()),
                                        "bands": ma.fields.List(ma.fields.String()),
                                        "stale_days": ma.fields.Integer()}, name="Unserved"))
-@bp.doc(security=BEARER)
 def unserved_demand():
     """Open needs no active product fits, and needs with no application after 14 days, by industry and amount"""
     return unserved.report()
 
 
 @bp.route("/targets", methods=["GET"])
-@api_roles(Role.ADMIN)
+@access(bp, Role.ADMIN)
 @bp.response(200, ma.Schema.from_dict({"items": ma.fields.List(ma.fields.Dict())}, name="PlanTargets"))
-@bp.doc(security=BEARER)
 def targets():
     """The 2025 plan's measurable targets beside the platform's actual values"""
     return {"items": plan_targets()}
 
 
 @bp.route("/outcomes/import", methods=["POST"])
-@api_roles(Role.ADMIN)
+@access(bp, Role.ADMIN)
 @bp.arguments(UploadSchema, location="files")
 @bp.response(200, ImportResultSchema)
 @bp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
 @bp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-@bp.doc(security=BEARER)
 def import_outcomes(files):
     """Import a bank's past decisions (CSV, multipart field file); bad rows are reported by line"""
     result = outcomes.import_csv(actor=current_user(), data=files["file"].read())
@@ -236,20 +231,18 @@ def import_outcomes(files):
 
 
 @bp.route("/ranker", methods=["GET"])
-@api_roles(Role.ADMIN)
+@access(bp, Role.ADMIN)
 @bp.response(200, RankerStatusSchema)
-@bp.doc(security=BEARER)
 def ranker_status():
     """The active model's version, training time, metrics and its baselines' metrics, and the version history"""
     return ranker_ops.status()
 
 
 @bp.route("/ranker/train", methods=["POST"])
-@api_roles(Role.ADMIN)
+@access(bp, Role.ADMIN)
 @bp.response(202, JobStartedSchema, headers={"Location": {"description": "the job to follow",
                                                           "schema": {"type": "string"}}})
 @bp.alt_response(409, response="CONFLICT")
-@bp.doc(security=BEARER)
 def ranker_train():
     """Start a training job on the workers (evaluated on the hold-out, then fitted on every decided
     application); follow it at the Location given"""
@@ -258,10 +251,9 @@ def ranker_train():
 
 
 @bp.route("/jobs", methods=["GET"])
-@api_roles(Role.ADMIN)
+@access(bp, Role.ADMIN)
 @bp.arguments(JobQuerySchema, location="query")
 @bp.response(200, JobListSchema)
-@bp.doc(security=BEARER)
 def job_list(query):
     """Jobs, newest first; filter kind"""
     items, total = jobs.get_all(kind=query["kind"], limit=query["limit"], offset=query["offset"])
@@ -269,22 +261,20 @@ def job_list(query):
 
 
 @bp.route("/jobs/<int:job_id>", methods=["GET"])
-@api_roles(Role.ADMIN)
+@access(bp, Role.ADMIN)
 @bp.response(200, JobSchema)
 @bp.alt_response(404, response="NOT_FOUND")
-@bp.doc(security=BEARER)
 def job(job_id):
     """A job's status, progress (0..1), times, and its result or error once finished"""
     return jobs.as_dict(jobs.get_or_404(job_id=job_id))
 
 
 @bp.route("/ranker/activate", methods=["POST"])
-@api_roles(Role.ADMIN)
+@access(bp, Role.ADMIN)
 @bp.arguments(ActivateSchema)
 @bp.response(200, RankerStatusSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
-@bp.doc(security=BEARER)
 def ranker_activate(body):
     """Make a stored version the active one (rollback)"""
     ranker_ops.activate(actor=current_user(), version=body["version"])
@@ -292,10 +282,9 @@ def ranker_activate(body):
 
 
 @bp.route("/audit", methods=["GET"])
-@api_roles(Role.ADMIN)
+@access(bp, Role.ADMIN)
 @bp.arguments(AuditQuerySchema, location="query")
 @bp.response(200, AuditListSchema)
-@bp.doc(security=BEARER)
 def audit_trail(query):
     """The audit trail, newest first; filters action (or its prefix), actor_id, from, to"""
     items, total = trail.get_all(period=_period(query), actor_id=query["actor_id"], action=query["action"],

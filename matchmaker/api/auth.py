@@ -7,12 +7,12 @@ from flask_smorest import Blueprint
 from models import TokenKind, db
 
 from ..auth import limits, services, two_factor
-from ..auth.current import api_actor, api_roles
+from ..auth.current import api_actor
 from ..enterprise import services as enterprise_services
 from .schemas import RegisteredSchema, RegisterSchema, TokenRequestSchema, TokenSchema, UserSchema, user_dict
+from .access import access
 
 bp = Blueprint("api_auth", __name__, url_prefix="/api/v1", description="Accounts and tokens")
-BEARER = [{"bearerAuth": []}]
 
 
 @bp.route("/auth/register", methods=["POST"])
@@ -45,19 +45,16 @@ def token(body):
 
 
 @bp.route("/auth/logout", methods=["POST"])
-@api_roles()
+@access(bp)
 @bp.response(204)
-@bp.alt_response(401, response="UNAUTHORIZED")
-@bp.doc(security=BEARER)
 def logout():
     """Revoke the bearer token used for this call"""
     services.sign_out(token=g.auth_token)
 
 
 @bp.route("/me", methods=["GET"])
+@access(bp)
 @bp.response(200, UserSchema)
-@bp.alt_response(401, response="UNAUTHORIZED")
-@bp.doc(security=BEARER)
 def me():
     """The signed-in user"""
     return user_dict(api_actor())

@@ -6,12 +6,13 @@ from flask_smorest import Blueprint
 from models import Role, db
 
 from ..applications import services as application_services
-from ..auth.current import api_roles, current_user
+from ..auth.current import current_user
 from ..idempotency import DOC as IDEMPOTENCY
 from ..idempotency import idempotent
 from ..enterprise import services as enterprise_services
 from ..matching import listing as matching_listing
 from ..needs import services as need_services
+from .access import access
 from .schemas import (
     ApplicationCreateSchema, ApplicationListSchema, ApplicationSchema, EnterprisePatchSchema, EnterpriseSchema,
     ListQuerySchema, MatchListSchema, MatchQuerySchema, NeedCreateSchema, NeedListSchema, NeedSchema,
@@ -19,28 +20,21 @@ from .schemas import (
 
 bp = Blueprint("api_enterprise", __name__, url_prefix="/api/v1", description="Enterprises: profile, needs, "
                                                                               "matches, applications")
-BEARER = [{"bearerAuth": []}]
 ALL_ROLES = (Role.ENTERPRISE, Role.INSTITUTION, Role.ADMIN)
 
 
 @bp.route("/enterprise", methods=["GET"])
-@api_roles(Role.ENTERPRISE)
+@access(bp, Role.ENTERPRISE)
 @bp.response(200, EnterpriseSchema)
-@bp.alt_response(401, response="UNAUTHORIZED")
-@bp.alt_response(403, response="FORBIDDEN")
-@bp.doc(security=BEARER)
 def get_enterprise():
     """The signed-in firm's profile"""
     return enterprise_services.as_dict(current_user().enterprise)
 
 
 @bp.route("/enterprise", methods=["PATCH"])
-@api_roles(Role.ENTERPRISE)
+@access(bp, Role.ENTERPRISE)
 @bp.arguments(EnterprisePatchSchema)
 @bp.response(200, EnterpriseSchema)
-@bp.alt_response(401, response="UNAUTHORIZED")
-@bp.alt_response(403, response="FORBIDDEN")
-@bp.doc(security=BEARER)
 def patch_enterprise(body):
     """Change the firm's facts or its consent to appear in leads (not its credit code)"""
     enterprise = enterprise_services.update(actor=current_user(), values=body)
@@ -48,12 +42,9 @@ def patch_enterprise(body):
 
 
 @bp.route("/needs", methods=["POST"])
-@api_roles(Role.ENTERPRISE)
+@access(bp, Role.ENTERPRISE)
 @bp.arguments(NeedCreateSchema)
 @bp.response(201, NeedSchema)
-@bp.alt_response(401, response="UNAUTHORIZED")
-@bp.alt_response(403, response="FORBIDDEN")
-@bp.doc(security=BEARER)
 def create_need(body):
     """Publish a financing need"""
     need = need_services.create(actor=current_user(), values=body)
@@ -61,11 +52,9 @@ def create_need(body):
 
 
 @bp.route("/needs", methods=["GET"])
-@api_roles(Role.ENTERPRISE, Role.ADMIN)
+@access(bp, Role.ENTERPRISE, Role.ADMIN)
 @bp.arguments(ListQuerySchema, location="query")
 @bp.response(200, NeedListSchema)
-@bp.alt_response(401, response="UNAUTHORIZED")
-@bp.doc(security=BEARER)
 def list_needs(query):
     """The firm's own needs, newest first (an administrator sees all)"""
     items, total = need_services.get_all(actor=current_user(), **query)
@@ -73,21 +62,19 @@ def list_needs(query):
 
 
 @bp.route("/needs/<int:need_id>", methods=["GET"])
-@api_roles(Role.ENTERPRISE, Role.ADMIN)
+@access(bp, Role.ENTERPRISE, Role.ADMIN)
 @bp.response(200, NeedSchema)
 @bp.alt_response(404, response="NOT_FOUND")
-@bp.doc(security=BEARER)
 def get_need(need_id):
     """One need (another firm's answers 404)"""
     return need_services.as_dict(need_services.get(actor=current_user(), need_id=need_id))
 
 
 @bp.route("/needs/<int:need_id>/withdraw", methods=["POST"])
-@api_roles(Role.ENTERPRISE)
+@access(bp, Role.ENTERPRISE)
 @bp.response(200, NeedSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
-@bp.doc(security=BEARER)
 def withdraw_need(need_id):
     """Withdraw a need; its open applications are withdrawn too"""
     need = need_services.withdraw(actor=current_user(), need_id=need_id)
@@ -95,11 +82,10 @@ def withdraw_need(need_id):
 
 
 @bp.route("/needs/<int:need_id>/matches", methods=["GET"])
-@api_roles(Role.ENTERPRISE, Role.ADMIN)
+@access(bp, Role.ENTERPRISE, Role.ADMIN)
 @bp.arguments(MatchQuerySchema, location="query")
 @bp.response(200, MatchListSchema)
 @bp.alt_response(404, response="NOT_FOUND")
-@bp.doc(security=BEARER)
 def need_matches(query, need_id):
     """Ranked products for a need: eligible first, each with a score in [0, 1], its band, reasons, estimated
     cost and the institution's speed; sorted by approval (default), cost or speed"""
@@ -107,13 +93,13 @@ def need_matches(query, need_id):
 
 
 @bp.route("/applications", methods=["POST"])
-@api_roles(Role.ENTERPRISE)
+@access(bp, Role.ENTERPRISE)
 @idempotent
 @bp.arguments(ApplicationCreateSchema)
 @bp.response(201, ApplicationSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
-@bp.doc(security=BEARER, parameters=[IDEMPOTENCY])
+@bp.doc(parameters=[IDEMPOTENCY])
 def create_application(body):
     """Apply to a product with a need (shares the profile with that institution only)"""
     application = application_services.create(actor=current_user(), **body)
@@ -121,10 +107,9 @@ def create_application(body):
 
 
 @bp.route("/applications", methods=["GET"])
-@api_roles(*ALL_ROLES)
+@access(bp, *ALL_ROLES)
 @bp.arguments(ListQuerySchema, location="query")
 @bp.response(200, ApplicationListSchema)
-@bp.doc(security=BEARER)
 def list_applications(query):
     """Applications in the caller's scope, newest first"""
     items, total = application_services.get_all(actor=current_user(), **query)
@@ -132,21 +117,19 @@ def list_applications(query):
 
 
 @bp.route("/applications/<int:application_id>", methods=["GET"])
-@api_roles(*ALL_ROLES)
+@access(bp, *ALL_ROLES)
 @bp.response(200, ApplicationSchema)
 @bp.alt_response(404, response="NOT_FOUND")
-@bp.doc(security=BEARER)
 def get_application(application_id):
     """One application (outside the caller's scope answers 404)"""
     return application_services.as_dict(application_services.get(actor=current_user(), application_id=application_id))
 
 
 @bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
-@api_roles(Role.ENTERPRISE)
+@access(bp, Role.ENTERPRISE)
 @bp.response(200, ApplicationSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
-@bp.doc(security=BEARER)
 def withdraw_application(application_id):
     """Withdraw an application while it is submitted or approved"""
     application = application_services.withdraw(actor=current_user(), application_id=application_id)

@@ -7,11 +7,12 @@ from models import Role, db
 
 from ..applications import decisions
 from ..applications import services as application_services
-from ..auth.current import api_roles, current_user
+from ..auth.current import current_user
 from ..idempotency import DOC as IDEMPOTENCY
 from ..idempotency import idempotent
 from ..matching import services as matching_services
 from ..products import services as product_services
+from .access import access
 from .schemas import (
     ApplicationSchema, CatalogueQuerySchema, DecisionSchema, DisbursementSchema, LeadListSchema, MatchQuerySchema,
     ProductCreateSchema, ProductListSchema, ProductPatchSchema, ProductSchema,
@@ -19,7 +20,6 @@ from .schemas import (
 
 bp = Blueprint("api_institution", __name__, url_prefix="/api/v1", description="Institutions: products, leads, "
                                                                                "decisions")
-BEARER = [{"bearerAuth": []}]
 
 
 def _flatten(body: dict) -> dict:
@@ -38,12 +38,9 @@ def catalogue(query):
 
 
 @bp.route("/products", methods=["POST"])
-@api_roles(Role.INSTITUTION)
+@access(bp, Role.INSTITUTION)
 @bp.arguments(ProductCreateSchema)
 @bp.response(201, ProductSchema)
-@bp.alt_response(401, response="UNAUTHORIZED")
-@bp.alt_response(403, response="FORBIDDEN")
-@bp.doc(security=BEARER)
 def create_product(body):
     """Publish a product with its eligibility rules"""
     product = product_services.create(actor=current_user(), values=_flatten(body))
@@ -51,11 +48,10 @@ def create_product(body):
 
 
 @bp.route("/products/<int:product_id>", methods=["PATCH"])
-@api_roles(Role.INSTITUTION)
+@access(bp, Role.INSTITUTION)
 @bp.arguments(ProductPatchSchema)
 @bp.response(200, ProductSchema)
 @bp.alt_response(404, response="NOT_FOUND")
-@bp.doc(security=BEARER)
 def update_product(body, product_id):
     """Change a product's terms, rules or status (active, paused, retired)"""
     product = product_services.update(actor=current_user(), product_id=product_id, values=_flatten(body))
@@ -63,11 +59,10 @@ def update_product(body, product_id):
 
 
 @bp.route("/products/<int:product_id>/leads", methods=["GET"])
-@api_roles(Role.INSTITUTION)
+@access(bp, Role.INSTITUTION)
 @bp.arguments(MatchQuerySchema, location="query")
 @bp.response(200, LeadListSchema)
 @bp.alt_response(404, response="NOT_FOUND")
-@bp.doc(security=BEARER)
 def leads(query, product_id):
     """Open needs of firms that opted in, ranked by fit, without contact details or credit code"""
     product = product_services.get(actor=current_user(), product_id=product_id)
@@ -75,13 +70,13 @@ def leads(query, product_id):
 
 
 @bp.route("/applications/<int:application_id>/decision", methods=["POST"])
-@api_roles(Role.INSTITUTION)
+@access(bp, Role.INSTITUTION)
 @idempotent
 @bp.arguments(DecisionSchema)
 @bp.response(200, ApplicationSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
-@bp.doc(security=BEARER, parameters=[IDEMPOTENCY])
+@bp.doc(parameters=[IDEMPOTENCY])
 def decide(body, application_id):
     """Approve (amount, rate, term) or reject (reason) a submitted application"""
     application = decisions.decide(actor=current_user(), application_id=application_id, **body)
@@ -89,13 +84,13 @@ def decide(body, application_id):
 
 
 @bp.route("/applications/<int:application_id>/disbursement", methods=["POST"])
-@api_roles(Role.INSTITUTION)
+@access(bp, Role.INSTITUTION)
 @idempotent
 @bp.arguments(DisbursementSchema)
 @bp.response(200, ApplicationSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
-@bp.doc(security=BEARER, parameters=[IDEMPOTENCY])
+@bp.doc(parameters=[IDEMPOTENCY])
 def disburse(body, application_id):
     """Record the disbursement of an approved application (not above the approved amount)"""
     application = decisions.disburse(actor=current_user(), application_id=application_id, **body)
