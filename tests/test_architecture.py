@@ -22,8 +22,6 @@ SURFACE_FILES = ("views", "forms")
 KNOWN = {
     ("matchmaker.auth.services", "matchmaker.enterprise.services"):
         "registration creates the firm with its first account; to move into an onboarding service",
-    ("matchmaker.idempotency", "matchmaker.auth.current"):
-        "an Idempotency-Key is kept per account, so it reads who is calling",
 }
 
 

@@ -146,3 +146,91 @@ def test_one_job_of_a_kind_at_a_time_and_a_failed_one_says_why(app, client, make
     assert_error(client.get(f"/api/v1/admin/jobs/{job['id']}", headers=token_for(client, firm.email, firm.password)),
                  403)
     assert_error(client.get(f"/api/v1/admin/jobs/{job['id']}"), 401)
+
+
+def _job(**values) -> Job:
+    job = Job(**{"kind": "ranker.train", "status": "succeeded", "progress": 1.0, "params": {}, "attempts": 1,
+                 "heartbeat_at": now_utc(), **values})
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def test_a_job_reads_as_the_contract_names_it(ctx):
+    started = now_utc() - dt.timedelta(seconds=30)
+    job = _job(status="failed", progress=0.12345, message="fitting on 10 applications", started_at=started,
+               finished_at=now_utc(), error="已决策的申请不足", result=None)
+    assert jobs.as_dict(job) == {
+        "id": job.id, "kind": "ranker.train", "status": "failed", "progress": 0.123,
+        "message": "fitting on 10 applications", "created_at": job.created_at, "started_at": started,
+        "finished_at": job.finished_at, "attempts": 1, "result": None, "error": "已决策的申请不足"}
+
+
+def test_jobs_are_listed_newest_first_by_kind_and_page(ctx):
+    from matchmaker.errors import NotFound
+
+    base = now_utc() - dt.timedelta(hours=1)
+    made = [_job(kind=kind, created_at=base + dt.timedelta(minutes=i))
+            for i, kind in enumerate(["ranker.train", "outcomes.import", "ranker.train", "ranker.train"])]
+    items, total = jobs.get_all()
+    assert total == 4 and [j.id for j in items] == [m.id for m in reversed(made)]
+    items, total = jobs.get_all(kind="ranker.train", limit=2, offset=1)
+    assert total == 3 and [j.id for j in items] == [made[2].id, made[0].id]
+    assert jobs.latest(kind="ranker.train").id == made[3].id
+    assert jobs.latest(kind="outcomes.import").id == made[1].id and jobs.latest(kind="nothing") is None
+    assert jobs.get_or_404(job_id=made[0].id) is made[0]
+    with pytest.raises(NotFound, match="没有这个任务"):
+        jobs.get_or_404(job_id=made[-1].id + 1)
+
+
+def test_the_sweep_finds_what_a_dead_worker_or_a_lost_message_left(ctx):
+    lease = dt.timedelta(seconds=ctx.config["JOB_LEASE_SECONDS"])
+    lapsed, fresh = now_utc() - lease - dt.timedelta(seconds=1), now_utc() - lease + dt.timedelta(seconds=2)
+    running_lapsed = _job(status="running", heartbeat_at=lapsed)
+    _job(kind="a", status="running", heartbeat_at=fresh)
+    queued_lapsed = _job(kind="b", status="queued", heartbeat_at=lapsed)
+    _job(kind="c", status="queued", heartbeat_at=fresh)
+    _job(kind="d", status="failed", heartbeat_at=lapsed)
+    db.session.commit()
+    assert jobs.stale() == [running_lapsed.id, queued_lapsed.id]
+    assert jobs.stale(limit=1) == [running_lapsed.id]
+    jobs.mark_published(job_ids=[running_lapsed.id, queued_lapsed.id])
+    db.session.commit()
+    db.session.expire_all()
+    # Published again: a queued job waits a lease before the next try; a running one is its worker's to renew.
+    assert jobs.stale() == [running_lapsed.id]
+    assert db.session.get(Job, queued_lapsed.id).heartbeat_at > fresh
+    jobs.mark_published(job_ids=[])
+
+
+def test_a_job_reads_first_and_writes_after(ctx):
+    from flask import g
+
+    from matchmaker.views import may_write
+
+    assert may_write() is True  # outside a request, work writes
+    g.reads_only = True
+    assert may_write() is False
+    _job()
+    jobs.begin_writing()  # ends the reading transaction, keeping what it did
+    assert g.reads_only is False and may_write() is True
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Job)) == 1
+    jobs.begin_writing()  # once writing, nothing more happens
+    assert g.reads_only is False
+
+
+def test_each_kind_of_job_has_its_handler(ctx):
+    from matchmaker.admin import imports, ranker
+
+    assert jobs.HANDLERS[ranker.KIND] is ranker._run_training
+    assert jobs.HANDLERS[imports.KIND] is imports._run_import
+
+    @jobs.handler("test.kind")
+    def work(job, report):
+        return {"done": job.id}
+
+    try:
+        assert jobs.HANDLERS["test.kind"] is work
+    finally:
+        jobs.HANDLERS.pop("test.kind")

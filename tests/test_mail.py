@@ -133,3 +133,44 @@ def test_without_a_mail_server_messages_wait_in_the_outbox(client, make_user, ap
     with app.app_context():
         [mail] = db.session.scalars(sa.select(OutgoingMail)).all()
         assert (mail.to_address, mail.sent_at, mail.attempts) == (firm.email, None, 0)
+
+
+def test_a_day_of_digests_starts_at_midnight_china_time(app):
+    with app.app_context():
+        # 2026-12-06 01:30 UTC is 09:30 in Chongqing: the day began at 2026-12-05 16:00 UTC.
+        assert digest._start_of_local_day(dt.datetime(2026, 12, 6, 1, 30, tzinfo=dt.timezone.utc)) == \
+            dt.datetime(2026, 12, 5, 16, 0, tzinfo=dt.timezone.utc)
+        # 17:00 UTC is already the next day there.
+        assert digest._start_of_local_day(dt.datetime(2026, 12, 6, 17, 0, tzinfo=dt.timezone.utc)) == \
+            dt.datetime(2026, 12, 6, 16, 0, tzinfo=dt.timezone.utc)
+
+
+def test_the_digest_goes_to_each_officer_who_wants_it_once_a_local_day(client, make_user, app):
+    officer, _firm, _bank, _owner, product, application = a_submitted_application(client, make_user)
+    with app.app_context():
+        bank = db.session.get(User, officer.id).institution
+        quiet = User(email="quiet@bank.example", role="institution", institution=bank, email_notifications=False)
+        gone = User(email="gone@bank.example", role="institution", institution=bank, is_active=False)
+        colleague = User(email="colleague@bank.example", role="institution", institution=bank, language="en")
+        for user in (quiet, gone, colleague):
+            user.set_password("correct-horse-42")
+            db.session.add(user)
+        db.session.commit()
+        assert digest.send_overdue_digests() == 0  # just submitted
+        row = db.session.get(Application, application["id"])
+        row.created_at = now_utc() - dt.timedelta(days=7)  # three working days are within any week
+        db.session.commit()
+        assert digest.send_overdue_digests() == 2
+        db.session.commit()
+        sent = db.session.scalars(sa.select(OutgoingMail).order_by(OutgoingMail.id)).all()
+        assert [(m.to_address, m.kind, m.language) for m in sent] == [
+            (officer.email, "digest.overdue", "zh"), ("colleague@bank.example", "digest.overdue", "en")]
+        assert sent[1].subject == "[Gaoxin Jinfu] 1 applications are past your answer time"
+        assert product["name"] in sent[0].body and "已等待 7 天 " in sent[0].body
+        assert digest.send_overdue_digests() == 0  # the same local day
+        # The next day, decided: no longer overdue.
+        row.status = "rejected"
+        row.decided_at = now_utc()
+        db.session.execute(sa.update(OutgoingMail).values(created_at=now_utc() - dt.timedelta(days=1)))
+        db.session.commit()
+        assert digest.send_overdue_digests() == 0

@@ -7,8 +7,8 @@ from models import Role, db
 
 from ..applications import services as application_services
 from ..auth.current import current_user
-from ..idempotency import DOC as IDEMPOTENCY
-from ..idempotency import idempotent
+from .idempotency import DOC as IDEMPOTENCY
+from .idempotency import idempotent
 from ..enterprise import services as enterprise_services
 from ..matching import listing as matching_listing
 from ..needs import services as need_services

@@ -8,8 +8,8 @@ from models import Role, db
 from ..applications import decisions
 from ..applications import services as application_services
 from ..auth.current import current_user
-from ..idempotency import DOC as IDEMPOTENCY
-from ..idempotency import idempotent
+from .idempotency import DOC as IDEMPOTENCY
+from .idempotency import idempotent
 from ..matching import services as matching_services
 from ..products import services as product_services
 from .access import access

@@ -15,8 +15,8 @@ from flask import Response, jsonify, request
 
 from models import IdempotentRequest, db
 
-from .auth.current import current_user
-from .errors import Conflict, InvalidInput
+from ..auth.current import current_user
+from ..errors import Conflict, InvalidInput
 
 HEADER = "Idempotency-Key"
 DOC = {"in": "header", "name": HEADER, "required": False, "schema": {"type": "string", "maxLength": 255},
