@@ -185,12 +185,24 @@ def test_a_large_file_is_imported_by_a_job_the_page_follows(other_app, make_user
     assert bad_header.status_code == 422 and "表头缺少列" in bad_header.get_data(as_text=True)  # told at once
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Job)) == 0  # and no job for it
+    # While another import runs, a large file is refused and the page says why above the form.
+    with app.app_context():
+        db.session.add(Job(kind="outcomes.import", status="running", progress=0.5, params={}, attempts=1,
+                           heartbeat_at=now_utc()))
+        db.session.commit()
+    busy = client.post("/admin/import", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(page), "file": (io.BytesIO(text.encode("utf-8-sig")), "again.csv")})
+    assert busy.status_code == 409 and "已有一次历史数据导入正在进行" in busy.get_data(as_text=True)
+    with app.app_context():
+        db.session.execute(sa.delete(Job))
+        db.session.commit()
     with worker_of(web):
         started = client.post("/admin/import", content_type="multipart/form-data", data={
             "csrf_token": csrf_token(page), "file": (io.BytesIO(text.encode("utf-8-sig")), "银行导出.csv")})
         assert started.status_code == 302 and "/admin/import?job=" in started.headers["Location"]
         shown = client.get(started.headers["Location"]).get_data(as_text=True)
         assert "已交给后台进程导入" in shown
+
         job_url = f"/admin/jobs/{started.headers['Location'].rsplit('=', 1)[1]}"
         follow_job(client, {}, job_url)
     html = client.get(started.headers["Location"]).get_data(as_text=True)

@@ -176,6 +176,8 @@ def history_import():
                 result = outcomes.import_csv(actor=current_user(), data=data)
             except DomainError as error:
                 attach_problems(form, error.fields)
+                if not error.fields:  # another import still running: said above the form
+                    form.form_errors.append(error.message)
                 status = error.status
         else:
             status = 422
