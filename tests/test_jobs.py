@@ -189,7 +189,7 @@ def test_the_sweep_finds_what_a_dead_worker_or_a_lost_message_left(ctx):
     running_lapsed = _job(status="running", heartbeat_at=lapsed)
     _job(kind="a", status="running", heartbeat_at=fresh)
     queued_lapsed = _job(kind="b", status="queued", heartbeat_at=lapsed)
-    _job(kind="c", status="queued", heartbeat_at=fresh)
+    other_queued = _job(kind="c", status="queued", heartbeat_at=fresh)
     _job(kind="d", status="failed", heartbeat_at=lapsed)
     db.session.commit()
     assert jobs.stale() == [running_lapsed.id, queued_lapsed.id]
@@ -200,6 +200,7 @@ def test_the_sweep_finds_what_a_dead_worker_or_a_lost_message_left(ctx):
     # Published again: a queued job waits a lease before the next try; a running one is its worker's to renew.
     assert jobs.stale() == [running_lapsed.id]
     assert db.session.get(Job, queued_lapsed.id).heartbeat_at > fresh
+    assert db.session.get(Job, other_queued.id).heartbeat_at == fresh  # only those named are marked
     jobs.mark_published(job_ids=[])
 
 

@@ -137,9 +137,9 @@ def test_without_a_mail_server_messages_wait_in_the_outbox(client, make_user, ap
 
 def test_a_day_of_digests_starts_at_midnight_china_time(app):
     with app.app_context():
-        # 2026-12-06 01:30 UTC is 09:30 in Chongqing: the day began at 2026-12-05 16:00 UTC.
-        assert digest._start_of_local_day(dt.datetime(2026, 12, 6, 1, 30, tzinfo=dt.timezone.utc)) == \
-            dt.datetime(2026, 12, 5, 16, 0, tzinfo=dt.timezone.utc)
+        # 2026-12-06 01:30:45.5 UTC is 09:30 in Chongqing: the day began at 2026-12-05 16:00 UTC.
+        start = digest._start_of_local_day(dt.datetime(2026, 12, 6, 1, 30, 45, 500_000, tzinfo=dt.timezone.utc))
+        assert start == dt.datetime(2026, 12, 5, 16, 0, tzinfo=dt.timezone.utc) and start.tzinfo == dt.timezone.utc
         # 17:00 UTC is already the next day there.
         assert digest._start_of_local_day(dt.datetime(2026, 12, 6, 17, 0, tzinfo=dt.timezone.utc)) == \
             dt.datetime(2026, 12, 6, 16, 0, tzinfo=dt.timezone.utc)
@@ -155,6 +155,9 @@ def test_the_digest_goes_to_each_officer_who_wants_it_once_a_local_day(client, m
         for user in (quiet, gone, colleague):
             user.set_password("correct-horse-42")
             db.session.add(user)
+        # Another e-mail to the officer today does not count as the day's digest.
+        db.session.add(OutgoingMail(user_id=officer.id, to_address=officer.email, kind="invitation", language="zh",
+                                    subject="s", body="b", attempts=0))
         db.session.commit()
         assert digest.send_overdue_digests() == 0  # just submitted
         row = db.session.get(Application, application["id"])
@@ -162,11 +165,12 @@ def test_the_digest_goes_to_each_officer_who_wants_it_once_a_local_day(client, m
         db.session.commit()
         assert digest.send_overdue_digests() == 2
         db.session.commit()
-        sent = db.session.scalars(sa.select(OutgoingMail).order_by(OutgoingMail.id)).all()
+        sent = db.session.scalars(sa.select(OutgoingMail).where(OutgoingMail.kind == "digest.overdue")
+                                  .order_by(OutgoingMail.id)).all()
         assert [(m.to_address, m.kind, m.language) for m in sent] == [
             (officer.email, "digest.overdue", "zh"), ("colleague@bank.example", "digest.overdue", "en")]
         assert sent[1].subject == "[Gaoxin Jinfu] 1 applications are past your answer time"
-        assert product["name"] in sent[0].body and "已等待 7 天 " in sent[0].body
+        assert product["name"] in sent[0].body and "已等待 7 天 " in sent[0].body and bank.name in sent[0].body
         assert digest.send_overdue_digests() == 0  # the same local day
         # The next day, decided: no longer overdue.
         row.status = "rejected"
