@@ -235,3 +235,46 @@ def test_each_kind_of_job_has_its_handler(ctx):
         assert jobs.HANDLERS["test.kind"] is work
     finally:
         jobs.HANDLERS.pop("test.kind")
+
+
+def test_a_job_runs_once_renewing_its_lease_and_only_its_owner_writes_on_it(ctx):
+    import socket
+
+    seen = []
+
+    @jobs.handler("test.work")
+    def work(job, report):
+        def now_stored():  # as another reader sees it (the job's own transaction keeps its first view)
+            with db.engine.connect() as connection:
+                return connection.execute(sa.select(Job.heartbeat_at, Job.progress, Job.message)
+                                          .where(Job.id == job.id)).one()
+
+        before = now_stored()
+        report(0.5, "halfway")
+        seen.append((before.heartbeat_at, now_stored()))
+        return {"done": job.id}
+
+    try:
+        mine = jobs.create(kind="test.work", actor=None, dispatch=False).id
+        other = _job(kind="other", status="running", worker="someone").id
+        sibling = _job(kind="sibling", status="running", worker="someone", progress=0.2).id
+        db.session.commit()
+        heard = []
+        assert jobs.run(job_id=mine, on_progress=lambda share, message: heard.append((share, message))) is True
+        (before, (renewed, progress, message)), = seen
+        assert renewed > before and (progress, message) == (0.5, "halfway") and heard == [(0.5, "halfway")]
+        db.session.expire_all()
+        row = db.session.get(Job, mine)
+        assert (row.status, row.result, row.progress, row.attempts) == ("succeeded", {"done": mine}, 1.0, 1)
+        assert row.worker.startswith(f"{socket.gethostname()}:")
+        db.session.commit()  # nothing held open: a claim writes on a connection of its own
+        assert jobs.run(job_id=mine) is False  # finished: never run again
+        # Writing on a job is its owner's alone, and on that job alone.
+        db.session.commit()
+        assert jobs._touch(other, "someone else", progress=0.9) is False
+        assert jobs._touch(other, "someone", progress=0.4) is True
+        db.session.expire_all()
+        assert db.session.get(Job, other).progress == 0.4 and db.session.get(Job, mine).progress == 1.0
+        assert db.session.get(Job, sibling).progress == 0.2  # the same owner's other job is left alone
+    finally:
+        jobs.HANDLERS.pop("test.work")
