@@ -15,13 +15,18 @@ from ..jobs import services as jobs
 from . import outcomes
 
 KIND = "outcomes.import"
-jobs.LABELS[KIND] = "历史数据导入"
 
 
 def _folder() -> Path:
     folder = Path(current_app.instance_path) / "imports"
     folder.mkdir(exist_ok=True)
     return folder
+
+
+def get(*, job_id: int | None) -> Job | None:
+    """The import job a page asks after (``?job=``), or None for any other job or none."""
+    job = jobs.get(job_id=job_id) if job_id else None
+    return job if job is not None and job.kind == KIND else None
 
 
 def runs_as_job(data: bytes) -> bool:
@@ -37,7 +42,7 @@ def start(*, actor: User, data: bytes, filename: str) -> Job:
                                                        "bytes": len(data)})
 
 
-@jobs.handler(KIND)
+@jobs.handler(KIND, label="历史数据导入")
 def _run_import(job: Job, report: Callable[[float, str], None]) -> dict:
     path = _folder() / job.params["file"]
     data = path.read_bytes()

@@ -25,7 +25,7 @@ def train(*, actor: User | None) -> Job:
     return jobs.create(kind=KIND, actor=actor)
 
 
-@jobs.handler(KIND)
+@jobs.handler(KIND, label="训练")
 def _run_training(job: Job, report: Callable[[float, str], None]) -> dict:
     def progress(message: str) -> None:
         share = max((share for start, share in STEPS if message.startswith(start)), default=0.0)
@@ -39,33 +39,22 @@ def _run_training(job: Job, report: Callable[[float, str], None]) -> dict:
     actor = db.session.get(User, actor_id) if actor_id else None
     trained = matching_services.store(fitted, actor=actor)
     # The contract's names: the stored model's baselines are "baselines" in a job's result.
-    return _jsonable({"model_version": trained["model_version"], "activated": trained["activated"],
-                      "primary_metric": trained["primary_metric"], "metrics": trained["metrics"],
-                      "baselines": trained["baseline_metrics"], "trained_rows": trained["trained_rows"],
-                      "seconds": round(time.perf_counter() - started, 1)})
+    return {"model_version": trained["model_version"], "activated": trained["activated"],
+            "primary_metric": trained["primary_metric"], "metrics": trained["metrics"],
+            "baselines": trained["baseline_metrics"], "trained_rows": trained["trained_rows"],
+            "seconds": round(time.perf_counter() - started, 1)}
 
 
 def train_here(*, echo: Callable[[str], None] = lambda _message: None) -> Job:
     """The command line's training: the same job, run in this process, its steps echoed."""
-    left = [job for job in map(lambda job_id: db.session.get(Job, job_id), jobs.stale()) if job.kind == KIND]
     # A training left by a worker that died (a killed make run, say) is run here rather than refused.
-    job_id = left[0].id if left else jobs.create(kind=KIND, actor=None, dispatch=False).id
+    left = jobs.stale(kind=KIND, limit=1)
+    job_id = left[0] if left else jobs.create(kind=KIND, actor=None, dispatch=False).id
     db.session.commit()  # nothing held open while the job runs (on SQLite, it would hold the write lock)
     jobs.run(job_id=job_id, on_progress=lambda _share, message: echo(message))
     db.session.expire_all()
     return db.session.get(Job, job_id)
 
-
-def _jsonable(value):
-    import datetime as dt
-
-    if isinstance(value, dict):
-        return {key: _jsonable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(item) for item in value]
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    return value
 
 
 def _version_dict(row: RankerModel) -> dict:

@@ -160,9 +160,7 @@ def user_active(user_id: int):
 def history_import():
     form = ImportForm()
     result, status = None, 200
-    job = jobs.get(job_id=request.args.get("job", type=int) or 0) if request.args.get("job") else None
-    if job is not None and job.kind != imports.KIND:
-        job = None
+    job = imports.get(job_id=request.args.get("job", type=int))
     if job is not None and job.status == "succeeded":
         result = job.result
     if request.method == "POST":

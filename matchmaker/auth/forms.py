@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, validators
@@ -7,7 +8,7 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField, valida
 from models import Certification, CreditRating, Industry
 
 from ..forms import (
-    ChoiceField, DayField, IntField, MultiChoiceField, NumberField, WanYuanField, required,
+    ChoiceField, DayField, IntField, MultiChoiceField, NumberField, WanYuanField, required, select_choices,
 )
 
 DISTRICTS = (
@@ -32,8 +33,12 @@ class PasswordChangeForm(FlaskForm):
 
 class NotificationsForm(FlaskForm):
     email_notifications = BooleanField(_l("用邮件通知我（审批结果、放款、机构邀请；机构人员：每日超时申请汇总）"))
-    language = ChoiceField(_l("邮件语言"), choices=[("zh", "简体中文"), ("en", "English")],
-                           validators=[required(_l("请选择邮件语言"))])
+    language = ChoiceField(_l("邮件语言"), validators=[required(_l("请选择邮件语言"))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The site's languages (config LANGUAGES), the same list the service accepts.
+        self.language.choices = select_choices(current_app.config["LANGUAGES"].items())
 
 
 class CodeForm(FlaskForm):

@@ -22,15 +22,17 @@ from . import after_commit
 
 log = logging.getLogger(__name__)
 
-# What each kind of job is called in the messages a person reads.
-LABELS = {"ranker.train": "训练"}
 # kind -> function(job, report) returning the job's result; report(share 0..1, message).
 HANDLERS: dict[str, Callable] = {}
+# kind -> what it is called in the messages a person reads ("已有一次训练正在进行").
+LABELS: dict[str, str] = {}
+UNNAMED = "同类任务"
 
 
-def handler(kind: str):
+def handler(kind: str, *, label: str = UNNAMED):
     def register(function):
         HANDLERS[kind] = function
+        LABELS[kind] = label
         return function
 
     return register
@@ -47,7 +49,7 @@ def create(*, kind: str, actor: User | None, params: dict | None = None, dispatc
     except sa.exc.IntegrityError:
         running = db.session.scalar(sa.select(Job).where(Job.kind == kind, Job.status.in_(ACTIVE_JOB_STATUSES)))
         since = f"（已 {int((now_utc() - running.created_at).total_seconds())} 秒）" if running else ""
-        raise Conflict(f"已有一次{LABELS.get(kind, '同类任务')}正在进行{since}，请等它完成") from None
+        raise Conflict(f"已有一次{LABELS.get(kind, UNNAMED)}正在进行{since}，请等它完成") from None
     if dispatch:
         after_commit("matchmaker.jobs.run", job.id)
     return job
@@ -183,12 +185,14 @@ def _keep_lease(app, job_id: int, worker: str, stop: threading.Event) -> None:
                 return
 
 
-def stale(*, limit: int = 100) -> list[int]:
+def stale(*, kind: str | None = None, limit: int = 100) -> list[int]:
     """Jobs to publish again: running ones whose worker's lease lapsed, and queued ones no worker has
-    taken within a lease (their message lost with a folder queue or a broker outage)."""
+    taken within a lease (their message lost with a folder queue or a broker outage); of one kind."""
     cutoff = now_utc() - _lease()
-    return list(db.session.scalars(sa.select(Job.id).where(
-        Job.status.in_(ACTIVE_JOB_STATUSES), Job.heartbeat_at < cutoff).order_by(Job.id).limit(limit)))
+    query = sa.select(Job.id).where(Job.status.in_(ACTIVE_JOB_STATUSES), Job.heartbeat_at < cutoff)
+    if kind is not None:
+        query = query.where(Job.kind == kind)
+    return list(db.session.scalars(query.order_by(Job.id).limit(limit)))
 
 
 def mark_published(*, job_ids: list[int]) -> None:

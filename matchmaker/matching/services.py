@@ -225,7 +225,7 @@ def store(trained: Trained, *, actor: User | None) -> dict:
                                            "rival": rival, "rival_value": _clean(result[rival][primary])})
     if trained.activate:
         _activate(row, actor=actor)
-    return {"model_version": row.version, "activated": trained.activate, "primary_metric": primary,
+    return {"model_version": row.version, "activated": bool(trained.activate), "primary_metric": primary,
             "metrics": row.metrics, "baseline_metrics": row.baseline_metrics, "trained_rows": row.trained_rows}
 
 
