@@ -134,19 +134,29 @@ def select_locale() -> str:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import api
-    from .auth.views import bp as auth_bp
-    from .enterprise.views import bp as enterprise_bp
-    from .institution.views import bp as institution_bp
-    from .admin.views import bp as admin_bp
-    from .public.views import bp as public_bp
+    """Pages and the API, folder by folder (each folder's ``views.py`` and ``api.py``)."""
+    from .admin import api as admin_api, views as admin_views
+    from .applications import api as applications_api, views as applications_views
+    from .auth import api as auth_api, views as auth_views
+    from .enterprise import api as enterprise_api, views as enterprise_views
+    from .extensions import api, csrf
+    from .institution import api as institution_api
+    from .jobs import api as jobs_api
+    from .matching import api as matching_api, views as matching_views
+    from .needs import api as needs_api, views as needs_views
+    from .products import api as products_api, views as products_views
+    from .public import views as public_views
 
-    app.register_blueprint(public_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(enterprise_bp)
-    app.register_blueprint(institution_bp)
-    app.register_blueprint(admin_bp)
+    for blueprint in (public_views.bp, auth_views.bp, enterprise_views.signup, enterprise_views.bp,
+                      needs_views.bp, matching_views.firm_pages, applications_views.firm_pages, products_views.bp,
+                      matching_views.officer_pages, applications_views.officer_pages, admin_views.bp):
+        app.register_blueprint(blueprint)
     api.init_app(app)
+    for blueprint in (auth_api.bp, enterprise_api.bp, needs_api.bp, matching_api.bp, applications_api.bp,
+                      products_api.bp, institution_api.bp, admin_api.bp, jobs_api.bp):
+        # Bearer-token calls carry no cookie authority, so CSRF tokens do not apply.
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import NamedTuple
 
 from flask import flash, g, has_app_context, has_request_context, request
 
@@ -32,6 +33,36 @@ def change(action: Callable[[], object], *, done: str, form=None, names: dict | 
         return False
     flash(done, "success")
     return True
+
+
+class Submitted(NamedTuple):
+    done: bool  # the service made the change
+    value: object  # what it returned
+    status: int  # what the page answers when it shows the form again
+
+
+def submit(form, action: Callable[[], object], *, done: str | None = None, names: dict | None = None,
+           prefix: str | None = None) -> Submitted:
+    """A form's POST, the same way on every page: a form that does not validate answers 422 with its
+    messages; a valid one runs ``action``, and what the service refuses is shown next to the fields it
+    names (or above the form when it names none; ``prefix`` and ``names`` map its field names to the
+    form's), what it did undone, and the page answers with the refusal's status; the form keeps
+    everything the person typed. ``done`` is flashed on success."""
+    if request.method != "POST":
+        return Submitted(False, None, 200)
+    if not form.validate_on_submit():
+        return Submitted(False, None, 422)
+    try:
+        value = action()
+    except DomainError as error:
+        db.session.rollback()
+        attach_problems(form, error.fields, prefix=prefix, names=names)
+        if not error.fields:
+            form.form_errors.append(error.message)
+        return Submitted(False, None, error.status)
+    if done:
+        flash(done, "success")
+    return Submitted(True, value, 200)
 
 
 def confirmation(*, title: str, sentence: str, button: str, back: str):

@@ -16,7 +16,8 @@ from .codes import (
 from .user import AuthToken, LoginFailure, User, hash_password, verify_dummy_password
 from .enterprise import Enterprise
 from .institution import Institution
-from .product import MAX_RATE_PCT, Product
+from .limits import MAX_EMPLOYEES, MAX_IP_COUNT, MAX_MONEY_CNY, MAX_RATE_PCT, MAX_TERM_MONTHS
+from .product import Product
 from .need import FinancingNeed
 from .application import TRANSITIONS, Application, ApplicationEvent
 from .ranker import RankerModel
@@ -34,7 +35,8 @@ __all__ = [
     "ApplicationStatus", "Certification", "CreditRating", "Industry", "InstitutionKind",
     "NeedStatus", "ProductKind", "ProductStatus", "RejectReason", "Role", "TokenKind",
     "AuthToken", "LoginFailure", "User", "hash_password", "verify_dummy_password",
-    "Enterprise", "Institution", "MAX_RATE_PCT", "Product", "FinancingNeed",
+    "Enterprise", "Institution", "MAX_EMPLOYEES", "MAX_IP_COUNT", "MAX_MONEY_CNY", "MAX_RATE_PCT",
+    "MAX_TERM_MONTHS", "Product", "FinancingNeed",
     "TRANSITIONS", "Application", "ApplicationEvent", "RankerModel", "AuditEvent", "Consent", "DemoMarket", "Notification",
     "IdempotentRequest", "LeadInvitation", "ACTIVE_JOB_STATUSES", "JOB_STATUSES", "Job",
     "OutgoingMail",

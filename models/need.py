@@ -8,15 +8,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import CodeList, UTCDateTime, db, enum_column, now_utc
 from .codes import NeedStatus
+from .limits import MAX_RATE_PCT, MAX_TERM_MONTHS
 
 
 class FinancingNeed(db.Model):
     __tablename__ = "financing_needs"
     __table_args__ = (
         sa.CheckConstraint("amount_cny > 0", name="amount_positive"),
-        sa.CheckConstraint("term_months > 0 AND term_months <= 360", name="term_range"),
+        sa.CheckConstraint(f"term_months > 0 AND term_months <= {MAX_TERM_MONTHS}", name="term_range"),
         sa.CheckConstraint(
-            "max_rate_pct IS NULL OR (max_rate_pct >= 0 AND max_rate_pct <= 36)", name="max_rate_range"
+            f"max_rate_pct IS NULL OR (max_rate_pct >= 0 AND max_rate_pct <= {MAX_RATE_PCT})", name="max_rate_range"
         ),
         sa.Index("ix_financing_needs_status_created_at", "status", "created_at"),
     )

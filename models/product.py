@@ -8,9 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import CodeList, UTCDateTime, db, enum_column, now_utc
 from .codes import CreditRating, ProductKind, ProductStatus
-
-# Above this an annual rate is a typing error, not a product (China's judicial cap is far lower).
-MAX_RATE_PCT = 36
+from .limits import MAX_RATE_PCT
 
 
 class Product(db.Model):

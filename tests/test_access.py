@@ -21,17 +21,17 @@ E, I, A = "enterprise", "institution", "admin"
 # endpoint → who may use it (on their own objects). Admin-only and page areas are added by prefix.
 POLICY = {
     "public.index": ANYONE, "public.healthz": ANYONE, "public.switch_language": ANYONE, "auth.login": ANYONE,
-    "auth.register": ANYONE, "api_auth.register": ANYONE, "api_auth.token": ANYONE,
-    "api_institution.catalogue": ANYONE, "api-docs.openapi_json": ANYONE,
+    "registration.register": ANYONE, "api_enterprise.register": ANYONE, "api_auth.token": ANYONE,
+    "api_products.catalogue": ANYONE, "api-docs.openapi_json": ANYONE,
     "auth.logout": ANYONE,  # signing out when not signed in just goes home
     "auth.account": SIGNED_IN, "auth.two_factor_setup": SIGNED_IN, "auth.password_change": SIGNED_IN, "auth.notification_settings": SIGNED_IN, "auth.second_factor": ANYONE, "api_auth.logout": SIGNED_IN, "api_auth.me": SIGNED_IN,
     "api_enterprise.get_enterprise": {E}, "api_enterprise.patch_enterprise": {E},
-    "api_enterprise.create_need": {E}, "api_enterprise.list_needs": {E, A}, "api_enterprise.get_need": {E, A},
-    "api_enterprise.need_matches": {E, A}, "api_enterprise.withdraw_need": {E},
-    "api_enterprise.create_application": {E}, "api_enterprise.list_applications": {E, I, A},
-    "api_enterprise.get_application": {E, I, A}, "api_enterprise.withdraw_application": {E},
-    "api_institution.decide": {I}, "api_institution.disburse": {I}, "api_institution.create_product": {I},
-    "api_institution.update_product": {I}, "api_institution.leads": {I},
+    "api_needs.create_need": {E}, "api_needs.list_needs": {E, A}, "api_needs.get_need": {E, A},
+    "api_matching.need_matches": {E, A}, "api_needs.withdraw_need": {E},
+    "api_applications.create_application": {E}, "api_applications.list_applications": {E, I, A},
+    "api_applications.get_application": {E, I, A}, "api_applications.withdraw_application": {E},
+    "api_applications.decide": {I}, "api_applications.disburse": {I}, "api_products.create_product": {I},
+    "api_products.update_product": {I}, "api_matching.leads": {I},
 }
 PREFIX_ROLES = (("/enterprise/", {E}), ("/institution/", {I}), ("/admin/", {A}), ("/api/v1/admin/", {A}))
 
@@ -93,7 +93,7 @@ def call(app, world, actor, rule, method):
     if path.startswith("/api/"):
         headers = {} if actor == "anon" else world["tokens"][actor]
         body = BODIES.get(rule.endpoint, {})
-        if rule.endpoint == "api_enterprise.create_application":
+        if rule.endpoint == "api_applications.create_application":
             ids = foreign_ids(world, actor)
             body = {"need_id": ids["need_id"], "product_id": ids["product_id"]}
         return client.open(path, method=method, headers=headers, json=body)
@@ -109,11 +109,11 @@ def call(app, world, actor, rule, method):
 ACTORS = {"anon": None, "A": E, "X": I, "admin": A}
 # Valid bodies, so a request reaches the ownership check instead of stopping at validation.
 BODIES = {
-    "api_institution.decide": {"decision": "approve", "approved_amount_cny": 1_000_000, "rate_pct": 4.2,
+    "api_applications.decide": {"decision": "approve", "approved_amount_cny": 1_000_000, "rate_pct": 4.2,
                                "term_months": 12},
-    "api_institution.disburse": {"amount_cny": 500_000},
-    "api_institution.update_product": {"status": "paused"},
-    "api_enterprise.create_application": None,  # filled with the other firm's need below
+    "api_applications.disburse": {"amount_cny": 500_000},
+    "api_products.update_product": {"status": "paused"},
+    "api_applications.create_application": None,  # filled with the other firm's need below
 }
 
 
@@ -141,7 +141,7 @@ def test_every_route_refuses_the_wrong_role_and_hides_other_tenants(app, world):
                 continue
             if role not in allowed:
                 assert status == 403, where
-            elif rule.arguments or rule.endpoint == "api_enterprise.create_application":
+            elif rule.arguments or rule.endpoint == "api_applications.create_application":
                 # The right role reaching for another tenant's object: as if it did not exist.
                 assert status == 404, where
     assert walked == 4 * len(list(routes(app))) >= 4 * 85

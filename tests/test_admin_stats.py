@@ -212,6 +212,28 @@ def test_the_api_page_and_csv_carry_the_same_figures(counted, client, make_user,
     assert len(exports) == 2 and exports[0].detail == {"from": "2021-01-01", "to": "2021-06-30"}
 
 
+def test_the_api_orders_the_institutions_as_the_service_ranking(counted, client, make_user, app):
+    admin = make_user("admin")
+    headers = token_for(client, admin.email, admin.password)
+    plain = client.get("/api/v1/admin/stats", headers=headers).json["by_institution"]
+    assert [r["disbursed_amount_cny"] for r in plain] == sorted((r["disbursed_amount_cny"] for r in plain), reverse=True)
+    for query, reverse in (("sort=median_response_hours", True), ("sort=median_response_hours&dir=asc", False)):
+        ranked = client.get(f"/api/v1/admin/stats?{query}", headers=headers).json["by_institution"]
+        known = [r["median_response_hours"] for r in ranked if r["median_response_hours"] is not None]
+        assert known == sorted(known, reverse=reverse) and len(known) >= 2
+        assert all(r["median_response_hours"] is None for r in ranked[len(known):])  # no figure yet: last
+        assert sorted(r["institution_id"] for r in ranked) == sorted(r["institution_id"] for r in plain)
+    names = client.get("/api/v1/admin/stats?sort=name", headers=headers).json["by_institution"]
+    assert [r["name"] for r in names] == sorted(r["name"] for r in plain)
+    assert submit(client, "/auth/login", {"email": admin.email, "password": admin.password}).status_code == 302
+    html = client.get("/admin/institutions?sort=median_response_hours&dir=asc").get_data(as_text=True)
+    first, second = (html.index(r["name"]) for r in client.get(
+        "/api/v1/admin/stats?sort=median_response_hours&dir=asc", headers=headers).json["by_institution"][:2])
+    assert first < second  # the page shows the API's order
+    for query, field in (("sort=nonsense", "sort"), ("sort=name&dir=up", "dir")):
+        assert_error(client.get(f"/api/v1/admin/stats?{query}", headers=headers), 422, "invalid_input", fields=[field])
+
+
 def _jsonish(value):
     import json
 

@@ -8,8 +8,10 @@ import pytest
 import sqlalchemy as sa
 
 from matchmaker.applications import services as applications
+from matchmaker.applications.schemas import ApplicationSchema
 from matchmaker.errors import Conflict, Forbidden, InvalidInput, NotFound
 from matchmaker.institution import services as institutions
+from matchmaker.institution.schemas import InstitutionSchema
 from models import (
     Application, ApplicationEvent, ApplicationStatus, Consent, FinancingNeed, NeedStatus, Notification,
     Product, ProductStatus, Role, db,
@@ -127,11 +129,11 @@ def test_a_withdrawal_is_the_firms_and_tells_it(market, ctx):  # noqa: F811
 
 
 def test_an_application_reads_as_the_contract_and_its_timeline_in_hours(market, ctx):  # noqa: F811
-    waiting = applications.as_dict(db.session.get(Application, market["application"]["id"]))
+    waiting = ApplicationSchema().dump(db.session.get(Application, market["application"]["id"]))
     assert (waiting["status"], waiting["reject_reason_code"], waiting["decided_at"]) == ("submitted", None, None)
     decide(market, decision="reject", reason_code="quota_full")
     application = db.session.get(Application, market["application"]["id"])
-    shown = applications.as_dict(application)
+    shown = ApplicationSchema().dump(application)
     assert (shown["status"], shown["reject_reason_code"], shown["reject_reason"], shown["approved_amount_cny"]) == (
         "rejected", "quota_full", "", None)
     assert set(shown) == {"id", "status", "need_id", "product_id", "enterprise_id", "institution_id", "amount_cny",
@@ -146,7 +148,7 @@ def test_an_application_reads_as_the_contract_and_its_timeline_in_hours(market, 
     assert [(s["status"], s["note"], s["hours"]) for s in steps] == [
         (ApplicationStatus.SUBMITTED, "企业提交申请", None), (None, "机构已查看企业资料", 2.2),
         (ApplicationStatus.REJECTED, "额度已满", 27.8)]
-    assert applications.as_dict(db.session.get(Application, market["application"]["id"]))["id"] == application.id
+    assert ApplicationSchema().dump(db.session.get(Application, market["application"]["id"]))["id"] == application.id
     assert set(applications.ADVICE) == {"insufficient_rating", "insufficient_years", "insufficient_collateral",
                                         "incomplete_documents", "high_leverage", "industry_mismatch", "quota_full",
                                         "other"}
@@ -169,7 +171,7 @@ def test_an_institution_is_onboarded_with_its_first_officer(admin):
     [event] = events("institution.create")
     assert (event.actor_id, event.target_type, event.target_id, event.detail) == (
         admin.id, "institution", bank.id, {"name": "重庆农商行科技支行", "kind": "bank", "officer_id": officer.id})
-    assert institutions.as_dict(bank) == {"id": bank.id, "name": "重庆农商行科技支行", "kind": "bank",
+    assert InstitutionSchema().dump(bank) == {"id": bank.id, "name": "重庆农商行科技支行", "kind": "bank",
                                           "service_target_days": 5}
     default, _ = institutions.create_with_officer(name="担保公司", kind="guarantee", officer_email="g@x.cn",
                                                   officer_password=PASSWORD, actor=admin)

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from matchmaker.enterprise import services as enterprises
+from matchmaker.enterprise.schemas import EnterpriseSchema
 from matchmaker.errors import Conflict, Forbidden, InvalidInput
 from models import AuditEvent, Consent, Enterprise, db
 from tests.conftest import enterprise_facts, valid_uscc
@@ -92,9 +93,9 @@ def test_a_firm_is_stored_tidied_once_per_credit_code(ctx):
     assert taken.fields == {"uscc": ["该统一社会信用代码已注册"]}
     sharing = enterprises.create(facts=enterprise_facts(uscc=valid_uscc("91500107MA61HXT70"), share_in_leads=True))
     assert sharing.share_in_leads is True
-    assert enterprises.as_dict(firm) == {
+    assert EnterpriseSchema().dump(firm) == {
         "id": firm.id, "name": "重庆云启", "uscc": valid_uscc(), "industry": "next_gen_it",
-        "founded_on": dt.date(2016, 5, 20), "employees": 86, "annual_revenue_cny": 32_000_000, "rd_ratio_pct": 8.0,
+        "founded_on": "2016-05-20", "employees": 86, "annual_revenue_cny": 32_000_000, "rd_ratio_pct": 8.0,
         "ip_count": 14, "certifications": ["high_tech_enterprise", "tech_sme"], "credit_rating": "A",
         "district": "九龙坡区", "has_collateral": True, "share_in_leads": False}
 

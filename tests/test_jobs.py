@@ -15,6 +15,7 @@ import redis
 import sqlalchemy as sa
 
 from matchmaker.jobs import services as jobs
+from matchmaker.jobs.schemas import JobSchema
 from models import Job, RankerModel, db, now_utc
 from seed import load_market
 from tests.test_admin_ops import follow_job
@@ -27,10 +28,17 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 @pytest.fixture
 def redis_queue():
-    """A queue of this test's own on the machine's Redis, emptied after."""
+    """A queue of this test's own on the machine's Redis, and after it every key kombu made for it (the
+    queue, its bindings) and the deliveries it left unacknowledged (the killed worker's), nothing else."""
     name = f"matchmaker-test-{uuid.uuid4().hex[:8]}"
     yield name
-    redis.Redis.from_url(REDIS_URL).delete(name)
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in [name, *client.scan_iter(match=f"*{name}*")]:
+        client.delete(key)
+    for tag, delivery in client.hscan_iter("unacked"):
+        if name.encode() in delivery:
+            client.hdel("unacked", tag)
+            client.zrem("unacked_index", tag)
 
 
 def start_worker(database_url: str, queue: str, name: str, log: Path, *, beat: bool) -> subprocess.Popen:
@@ -160,10 +168,10 @@ def test_a_job_reads_as_the_contract_names_it(ctx):
     started = now_utc() - dt.timedelta(seconds=30)
     job = _job(status="failed", progress=0.12345, message="fitting on 10 applications", started_at=started,
                finished_at=now_utc(), error="已决策的申请不足", result=None)
-    assert jobs.as_dict(job) == {
+    assert JobSchema().dump(job) == {
         "id": job.id, "kind": "ranker.train", "status": "failed", "progress": 0.123,
-        "message": "fitting on 10 applications", "created_at": job.created_at, "started_at": started,
-        "finished_at": job.finished_at, "attempts": 1, "result": None, "error": "已决策的申请不足"}
+        "message": "fitting on 10 applications", "created_at": job.created_at.isoformat(),
+        "started_at": started.isoformat(), "finished_at": job.finished_at.isoformat(), "attempts": 1, "result": None, "error": "已决策的申请不足"}
 
 
 def test_jobs_are_listed_newest_first_by_kind_and_page(ctx):

@@ -199,7 +199,7 @@ def test_the_page_offers_the_sorts_bands_and_pages(client, market, app):
 
 
 def test_the_page_pages_through_the_matches(client, market, app, monkeypatch):
-    from matchmaker.enterprise import views
+    from matchmaker.matching import views
 
     monkeypatch.setattr(views, "MATCHES_PER_PAGE", 4)
     owner = market["owner"]

@@ -15,8 +15,9 @@ from werkzeug.datastructures import MultiDict
 from matchmaker import views as shared_views
 from matchmaker.admin import stats
 from matchmaker.admin import views as admin_views
-from matchmaker.auth import views as auth_views
-from matchmaker.auth.forms import RegisterForm
+from matchmaker.enterprise import views as enterprise_views
+from matchmaker.enterprise.forms import FORM_NAMES as FIRM_FORM_NAMES
+from matchmaker.enterprise.forms import RegisterForm
 from matchmaker.errors import Conflict, InvalidInput, NotFound
 from matchmaker.finance import estimated_cost_cny
 from matchmaker.matching import listing
@@ -98,10 +99,10 @@ def test_a_bad_date_in_the_address_falls_back_to_all_time_and_names_its_input(ap
 def test_a_registration_finding_goes_to_the_field_that_holds_it(app):
     with app.test_request_context("/auth/register", method="POST"):
         form = RegisterForm(formdata=MultiDict())
-        assert auth_views._field_for(form, "enterprise.annual_revenue_cny") is form.annual_revenue
-        assert auth_views._field_for(form, "enterprise.uscc") is form.uscc
-        assert auth_views._field_for(form, "email") is form.email
-        assert auth_views._field_for(form, "enterprise.no_such_field") is None
+        assert enterprise_views._field_for(form, "enterprise.annual_revenue_cny") is form.annual_revenue
+        assert enterprise_views._field_for(form, "enterprise.uscc") is form.uscc
+        assert enterprise_views._field_for(form, "email") is form.email
+        assert enterprise_views._field_for(form, "enterprise.no_such_field") is None
 
 
 def test_the_registration_form_hands_the_service_every_fact_in_its_units(app):
@@ -214,7 +215,7 @@ def test_invalid_values_are_shown_beside_the_form_fields(app):
         def action():
             raise InvalidInput("有误", {"annual_revenue_cny": ["营业收入不能为负数"]})
 
-        assert shared_views.change(action, done="已保存", form=form, names=auth_views.FORM_NAMES) is False
+        assert shared_views.change(action, done="已保存", form=form, names=FIRM_FORM_NAMES) is False
         assert form.annual_revenue.errors == ["营业收入不能为负数"]
         assert get_flashed_messages() == []
 
@@ -284,3 +285,76 @@ def test_each_product_is_priced_in_its_own_terms(app, kind, text_zh, text_en):
         assert price_terms(kind, 3.5, 5.0) == text_zh
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         assert price_terms(kind, 3.5, 5.0) == text_en
+
+
+class _NeedForm:
+    """The firm's need form, filled as a person would post it."""
+
+    @staticmethod
+    def posted(**values):
+        from matchmaker.needs.forms import NeedForm
+
+        return NeedForm(formdata=MultiDict({"amount": "200", "term_months": "12", **values}), meta={"csrf": False})
+
+
+def test_a_form_shown_for_the_first_time_is_neither_sent_nor_refused(app):
+    ran = []
+    with app.test_request_context("/enterprise/needs/new"):
+        sent = shared_views.submit(_NeedForm.posted(), lambda: ran.append(1), done="已保存")
+    assert (sent.done, sent.value, sent.status, ran) == (False, None, 200, [])
+
+
+def test_a_form_that_does_not_validate_answers_422_and_never_reaches_the_service(app):
+    ran = []
+    with app.test_request_context("/enterprise/needs/new", method="POST"):
+        form = _NeedForm.posted(amount="")
+        sent = shared_views.submit(form, lambda: ran.append(1), done="已保存")
+        assert (sent.done, sent.status, ran) == (False, 422, [])
+        assert form.amount.errors and get_flashed_messages() == []
+
+
+def test_a_form_the_service_accepts_says_so_and_hands_back_what_it_made(app):
+    with app.test_request_context("/enterprise/needs/new", method="POST"):
+        form = _NeedForm.posted()
+        sent = shared_views.submit(form, lambda: form.values()["amount_cny"], done="需求已发布")
+        assert (sent.done, sent.value, sent.status) == (True, 2_000_000, 200)
+        assert get_flashed_messages(with_categories=True) == [("success", "需求已发布")]
+    with app.test_request_context("/enterprise/needs/new", method="POST"):
+        assert shared_views.submit(_NeedForm.posted(), lambda: None).done is True
+        assert get_flashed_messages() == []
+
+
+@pytest.mark.parametrize("error, beside, above", [
+    (InvalidInput("有误", {"amount_cny": ["金额过大"]}), ["金额过大"], []),
+    (InvalidInput("有误", {"enterprise.amount_cny": ["金额过大"]}), ["金额过大"], []),
+    (Conflict("需求已撤回，不能修改"), [], ["需求已撤回，不能修改"]),
+    (InvalidInput("有误", {"no_such_box": ["看不见的字段"]}), [], ["看不见的字段"])])
+def test_what_the_service_refuses_is_shown_where_it_belongs_and_nothing_is_kept(app, error, beside, above):
+    with app.test_request_context("/enterprise/needs/new", method="POST"):
+        firm_id = _stored_firm()
+        form = _NeedForm.posted(purpose="扩产")
+
+        def action():
+            db.session.get(Enterprise, firm_id).employees = 1
+            raise error
+
+        sent = shared_views.submit(form, action, done="已保存", names={"amount_cny": "amount"}, prefix="enterprise.")
+        assert (sent.done, sent.value, sent.status) == (False, None, error.status)
+        assert (form.amount.errors, form.form_errors) == (beside, above)
+        assert form.purpose.data == "扩产" and get_flashed_messages() == []  # what was typed stays
+        assert db.session.get(Enterprise, firm_id).employees != 1
+        db.session.remove()
+
+
+def test_the_service_ranking_orders_by_the_figure_chosen_and_puts_the_unknown_last():
+    rows = [{"name": "乙", "approval_rate": 0.5}, {"name": "甲", "approval_rate": None},
+            {"name": "丙", "approval_rate": 0.9}, {"name": "丁", "approval_rate": 0.1}]
+    by_rate = [r["name"] for r in stats.ranking(rows, sort="approval_rate")]
+    assert by_rate == ["丙", "乙", "丁", "甲"]
+    assert [r["name"] for r in stats.ranking(rows, sort="approval_rate", descending=False)] == ["丁", "乙", "丙", "甲"]
+    assert [r["name"] for r in stats.ranking(rows, sort="name")] == sorted(r["name"] for r in rows)
+    assert [r["name"] for r in stats.ranking(rows, sort="name", descending=True)] == sorted(
+        (r["name"] for r in rows), reverse=True)
+    with pytest.raises(InvalidInput) as refused:
+        stats.ranking(rows, sort="approval_rate; drop table")
+    assert list(refused.value.fields) == ["sort"] and "approval_rate" in refused.value.fields["sort"][0]

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from matchmaker.errors import Conflict, Forbidden, InvalidInput, NotFound
 from matchmaker.matching import reach
 from matchmaker.products import services as products
+from matchmaker.products.schemas import ProductSchema
 from models import AuditEvent, Product, ProductStatus, db
 from tests.rule_helpers import person, refusal, user
 from tests.test_institution import PRODUCT
@@ -115,16 +116,16 @@ def test_a_published_product_keeps_its_terms_tidied(officer):
     bare = products.create(actor=officer, values={k: FLAT[k] for k in products.TERMS if k != "description"})
     assert (bare.description, bare.industries, bare.required_certifications, bare.min_years,
             bare.min_annual_revenue_cny, bare.min_ip_count, bare.collateral_required) == ("", [], [], 0, 0, 0, False)
-    shown = products.as_dict(product)
+    shown = ProductSchema().dump(product)
     assert {k: v for k, v in shown.items() if k != "eligibility"} == {
         "id": product.id, "institution_id": officer.institution_id, "name": "科创信用贷", "kind": "credit_loan",
         "min_amount_cny": 100_000, "max_amount_cny": 5_000_000, "min_term_months": 3, "max_term_months": 36,
         "rate_min_pct": 3.65, "rate_max_pct": 5.5, "description": "", "status": "active",
-        "created_at": product.created_at, "updated_at": product.updated_at}
-    assert products.as_dict(bare)["eligibility"]["industries"] == []
+        "created_at": product.created_at.isoformat(), "updated_at": product.updated_at.isoformat()}
+    assert ProductSchema().dump(bare)["eligibility"]["industries"] == []
     products.update(actor=officer, product_id=bare.id, values={"min_credit_rating": "BBB"})
-    assert products.as_dict(bare)["eligibility"]["min_credit_rating"] == "BBB"
-    assert products.as_dict(product)["eligibility"] == {
+    assert ProductSchema().dump(bare)["eligibility"]["min_credit_rating"] == "BBB"
+    assert ProductSchema().dump(product)["eligibility"] == {
         "industries": ["life_health", "next_gen_it"], "min_years": 1, "min_annual_revenue_cny": 1_000_000,
         "min_ip_count": 0, "required_certifications": ["tech_sme"], "min_credit_rating": None,
         "collateral_required": False}

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from models import Product, User, db, uscc
+from models import MAX_MONEY_CNY, Product, User, db, uscc
 
 from .. import audit, text
 from . import history
@@ -28,7 +28,6 @@ COLUMNS = ("uscc", "enterprise_name", "industry", "founded_on", "employees", "an
            "ip_count", "certifications", "credit_rating", "has_collateral", "product_id", "amount_cny", "term_months",
            "decision", "approved_amount_cny", "rate_pct", "decided_on")
 DECISIONS = ("approved", "rejected", "disbursed")
-MAX_MONEY_CNY = 10**10  # the contract's ceiling for any money field
 FIELD_LABELS = {"uscc": "统一社会信用代码", "enterprise_name": "企业名称", "name": "企业名称", "industry": "行业",
                 "founded_on": "成立日期", "employees": "员工人数", "annual_revenue_cny": "年营业收入",
                 "rd_ratio_pct": "研发投入占比", "ip_count": "知识产权数量", "certifications": "资质",

@@ -202,6 +202,21 @@ def by_institution(p: Period) -> list[dict]:
     return sorted(out, key=lambda r: (-r["disbursed_amount_cny"], r["institution_id"]))
 
 
+# What the service ranking may be ordered by (the page's column heads and the API's ``sort``).
+RANKING_SORTS = ("name", "applications", "approval_rate", "disbursed_amount_cny", "median_response_hours",
+                 "p90_response_hours", "within_target_share")
+
+
+def ranking(rows: list[dict], *, sort: str = "median_response_hours", descending: bool | None = None) -> list[dict]:
+    """``by_institution`` rows ordered by one figure (names A to Z, figures high to low unless told);
+    institutions without the figure yet (no decisions) go last whichever the direction."""
+    if sort not in RANKING_SORTS:
+        raise InvalidInput("未知的排序字段", {"sort": [f"可选：{'、'.join(RANKING_SORTS)}"]})
+    descending = sort != "name" if descending is None else descending
+    ranked = sorted((r for r in rows if r[sort] is not None), key=lambda r: r[sort], reverse=descending)
+    return ranked + [r for r in rows if r[sort] is None]
+
+
 def monthly(p: Period) -> list[dict]:
     series: dict[str, dict] = {}
 
@@ -220,7 +235,11 @@ def monthly(p: Period) -> list[dict]:
     return [series[k] for k in sorted(series)]
 
 
-def market(*, period: Period) -> dict:
-    """The contract's ``GET /admin/stats`` document for a period."""
+def market(*, period: Period, sort: str | None = None, descending: bool | None = None) -> dict:
+    """The contract's ``GET /admin/stats`` document for a period; with ``sort``, ``by_institution`` is the
+    service ranking (``ranking``) instead of the largest lenders first."""
+    institutions = by_institution(period)
+    if sort is not None:
+        institutions = ranking(institutions, sort=sort, descending=descending)
     return {**headline(period), "by_kind": by_kind(period), "by_industry": by_industry(period),
-            "by_institution": by_institution(period), "monthly": monthly(period), "period": period.as_dict()}
+            "by_institution": institutions, "monthly": monthly(period), "period": period.as_dict()}

@@ -3,33 +3,25 @@ users, history import, ranker operations and the audit trail. Thin: each calls t
 the API."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from models import Industry, ProductKind, Role, db
+from models import Industry, Job, ProductKind, Role
 
-from ..auth.current import current_user, role_required
+from ..auth.current import current_user, pages_of
 from ..errors import DomainError
 from ..filters import label
-from ..forms import attach_problems
 from ..institution import services as institution_services
 from ..jobs import services as jobs
+from ..jobs.schemas import JobSchema
 from ..urls import offset_arg
-from ..views import change, confirmation, writes_on_get
+from ..views import change, confirmation, submit, writes_on_get
 from . import export, imports, outcomes, ranker, stats, trail, unserved, users
 from .forms import ImportForm, InstitutionForm, OfficerForm
 from .targets import plan_targets
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp = pages_of(Role.ADMIN, "admin", __name__, url_prefix="/admin")
 PAGE = 50
-SORTABLE = ("name", "applications", "approval_rate", "disbursed_amount_cny", "median_response_hours",
-            "p90_response_hours", "within_target_share")
-
-
-@bp.before_request
-@role_required(Role.ADMIN)
-def only_administrators():
-    return None
 
 
 def _period_from_args():
@@ -92,39 +84,28 @@ def institutions():
     """Institutions ranked by service, and onboarding a new one with its first officer."""
     period, problems = _period_from_args()
     sort = request.args.get("sort", "median_response_hours")
-    sort = sort if sort in SORTABLE else "median_response_hours"
+    sort = sort if sort in stats.RANKING_SORTS else "median_response_hours"
     descending = request.args.get("dir", "desc" if sort != "name" else "asc") == "desc"
-    rows = stats.by_institution(period)
-    # Institutions without the figure yet (no decisions) go last whichever the direction.
-    ranked = sorted((r for r in rows if r[sort] is not None), key=lambda r: r[sort], reverse=descending)
-    rows = ranked + [r for r in rows if r[sort] is None]
+    rows = stats.ranking(stats.by_institution(period), sort=sort, descending=descending)
     form = InstitutionForm()
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            done = change(lambda: institution_services.create_with_officer(actor=current_user(), **form.values()),
-                          done=_("机构已入驻，经办人账户已开通"), form=form)
-            if done:
-                return redirect(url_for("admin.institutions"))
-        status = 422 if form.errors or form.form_errors else 409
+    sent = submit(form, lambda: institution_services.create_with_officer(actor=current_user(), **form.values()),
+                  done=_("机构已入驻，经办人账户已开通"))
+    if sent.done:
+        return redirect(url_for("admin.institutions"))
     return render_template("admin/institutions.html", rows=rows, sort=sort, descending=descending, period=period,
-                           problems=problems, form=form, sortable=SORTABLE), status
+                           problems=problems, form=form, sortable=stats.RANKING_SORTS), sent.status
 
 
 @bp.route("/institutions/<int:institution_id>", methods=["GET", "POST"])
 def institution(institution_id: int):
     item = institution_services.get(institution_id=institution_id)
     form = OfficerForm()
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            done = change(lambda: institution_services.add_officer(
-                actor=current_user(), institution_id=item.id, officer_email=form.officer_email.data or "",
-                officer_password=form.officer_password.data or ""), done=_("已添加经办人"), form=form)
-            if done:
-                return redirect(url_for("admin.institution", institution_id=item.id))
-        status = 422
-    return render_template("admin/institution.html", institution=item, form=form), status
+    sent = submit(form, lambda: institution_services.add_officer(
+        actor=current_user(), institution_id=item.id, officer_email=form.officer_email.data or "",
+        officer_password=form.officer_password.data or ""), done=_("已添加经办人"))
+    if sent.done:
+        return redirect(url_for("admin.institution", institution_id=item.id))
+    return render_template("admin/institution.html", institution=item, form=form), sent.status
 
 
 @bp.route("/unserved")
@@ -159,28 +140,25 @@ def user_active(user_id: int):
 @bp.route("/import", methods=["GET", "POST"])
 def history_import():
     form = ImportForm()
-    result, status = None, 200
+    result = None
     job = imports.get(job_id=request.args.get("job", type=int))
     if job is not None and job.status == "succeeded":
         result = job.result
-    if request.method == "POST":
-        if form.validate_on_submit():
-            data = form.file.data.read()
-            try:
-                if imports.runs_as_job(data):
-                    job = imports.start(actor=current_user(), data=data, filename=form.file.data.filename)
-                    flash(_("文件较大，已交给后台进程导入；本页显示进度，可以离开稍后回来。"), "info")
-                    return redirect(url_for("admin.history_import", job=job.id))
-                result = outcomes.import_csv(actor=current_user(), data=data)
-            except DomainError as error:
-                attach_problems(form, error.fields)
-                if not error.fields:  # another import still running: said above the form
-                    form.form_errors.append(error.message)
-                status = error.status
-        else:
-            status = 422
+
+    def run():
+        data = form.file.data.read()
+        if imports.runs_as_job(data):
+            return imports.start(actor=current_user(), data=data, filename=form.file.data.filename)
+        return outcomes.import_csv(actor=current_user(), data=data)
+
+    sent = submit(form, run)
+    if sent.done and isinstance(sent.value, Job):
+        flash(_("文件较大，已交给后台进程导入；本页显示进度，可以离开稍后回来。"), "info")
+        return redirect(url_for("admin.history_import", job=sent.value.id))
+    if sent.done:
+        result = sent.value
     return render_template("admin/import.html", form=form, result=result, job=job,
-                           columns=outcomes.COLUMNS), status
+                           columns=outcomes.COLUMNS), sent.status
 
 
 @bp.route("/ranker", methods=["GET"])
@@ -203,20 +181,15 @@ def ranker_page():
 
 @bp.route("/ranker/train", methods=["POST"])
 def ranker_train():
-    try:
-        ranker.train(actor=current_user())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        flash(_("训练已开始，由后台进程完成；可以离开本页，稍后回来查看结果。"), "info")
+    change(lambda: ranker.train(actor=current_user()),
+           done=_("训练已开始，由后台进程完成；可以离开本页，稍后回来查看结果。"))
     return redirect(url_for("admin.ranker_page"))
 
 
 @bp.route("/jobs/<int:job_id>")
 def job_state(job_id: int):
     """What the progress bar follows (the API's GET /admin/jobs/{id}, for a signed-in page)."""
-    return jsonify(jobs.as_dict(jobs.get_or_404(job_id=job_id)))
+    return jsonify(JobSchema().dump(jobs.get_or_404(job_id=job_id)))
 
 
 @bp.route("/ranker/activate", methods=["POST"])

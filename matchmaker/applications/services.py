@@ -102,21 +102,6 @@ def withdraw(*, actor: User, application_id: int, note: str = "企业撤回申�
     return application
 
 
-def as_dict(application: Application) -> dict:
-    return {
-        "id": application.id, "status": application.status.value, "need_id": application.need_id,
-        "product_id": application.product_id, "enterprise_id": application.enterprise_id,
-        "institution_id": application.institution_id, "amount_cny": application.amount_cny,
-        "term_months": application.term_months, "approved_amount_cny": application.approved_amount_cny,
-        "rate_pct": application.rate_pct, "approved_term_months": application.approved_term_months,
-        "disbursed_amount_cny": application.disbursed_amount_cny,
-        "reject_reason_code": application.reject_reason_code.value if application.reject_reason_code else None,
-        "reject_reason": application.reject_reason, "created_at": application.created_at,
-        "viewed_at": application.viewed_at, "decided_at": application.decided_at,
-        "disbursed_at": application.disbursed_at, "withdrawn_at": application.withdrawn_at,
-    }
-
-
 # What would change a rejection, per structured reason: shown to the firm beside the reason.
 ADVICE = {
     "insufficient_rating": "提升信用评级（按时还款、完善纳税与社保记录），或引入融资担保后再申请",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import Flask, g, redirect, request, session, url_for
+from flask import Blueprint, Flask, g, redirect, request, session, url_for
 
 from models import Role, TokenKind, User, now_utc
 
@@ -72,6 +72,14 @@ def role_required(*roles: Role):
         return wrapped
 
     return decorator
+
+
+def pages_of(role: Role, name: str, import_name: str, **options) -> Blueprint:
+    """A blueprint of one role's pages: every route in it is behind that role's sign-in, so a new page
+    cannot forget it."""
+    blueprint = Blueprint(name, import_name, **options)
+    blueprint.before_request(role_required(role)(lambda: None))
+    return blueprint
 
 
 def api_actor(*roles: Role) -> User:

@@ -1,10 +1,8 @@
-"""Accounts: registration, sign-in with throttling, administrators."""
+"""Accounts: the e-mail and password rules, sign-in with throttling, second factor, administrators."""
 from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Mapping
-from typing import Any
 
 import idna
 import sqlalchemy as sa
@@ -16,7 +14,6 @@ from models import (
 )
 
 from .. import audit
-from ..enterprise import services as enterprise_services
 from ..errors import Conflict, Forbidden, InvalidInput, TooManyRequests, Unauthorized
 from . import passwords, sessions, two_factor
 
@@ -63,41 +60,32 @@ def check_password(password: str | None) -> str | None:
     return None
 
 
-def check_registration(*, email: str, password: str, facts: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Every problem with a registration, per field (enterprise facts under ``enterprise.``)."""
-    problems: dict[str, list[str]] = {}
-    if (problem := check_email(normalize_email(email))) is not None:
-        problems["email"] = [problem]
+def check_credentials(*, email: str, password: str, email_field: str = "email",
+                      password_field: str = "password") -> dict[str, list[str]]:
+    """The problems with a new account's e-mail (normalised already) and password, under the names of the
+    fields that carry them: the one rule for a firm's registration, an officer and an administrator."""
+    problems = {}
+    if (problem := check_email(email)) is not None:
+        problems[email_field] = [problem]
     if (problem := check_password(password)) is not None:
-        problems["password"] = [problem]
-    for field, messages in enterprise_services.check_facts(facts).items():
-        problems[f"enterprise.{field}"] = messages
+        problems[password_field] = [problem]
     return problems
 
 
-def register_enterprise(*, email: str, password: str, facts: Mapping[str, Any], language: str = "zh") -> User:
-    """Create an enterprise and its first user (e-mails in ``language``, the one the person registered
-    in). Problems with any field are reported together."""
-    email = normalize_email(email)
-    problems = check_registration(email=email, password=password, facts=facts)
-    if problems:
-        raise InvalidInput("注册信息有误，请检查标出的字段", problems)
-    if _email_taken(email):
-        raise Conflict("该邮箱已注册", {"email": ["该邮箱已注册"]})
-    try:
-        enterprise = enterprise_services.create(facts=facts)
-    except Conflict as conflict:
-        raise Conflict(conflict.message, {"enterprise.uscc": conflict.fields["uscc"]}) from None
-    user = User(email=email, role=Role.ENTERPRISE, enterprise=enterprise,
-                language=language if language in current_app.config["LANGUAGES"] else "zh")
+def refuse_taken(email: str, *, field: str = "email") -> None:
+    if email_taken(email):
+        raise Conflict("该邮箱已注册", {field: ["该邮箱已注册"]})
+
+
+def new_account(*, email: str, password: str, role: Role, **tenant) -> User:
+    """A user row with its password hashed, in the session (the caller has checked both)."""
+    user = User(email=email, role=role, **tenant)
     user.set_password(password)
     db.session.add(user)
-    db.session.flush()
-    audit.record("auth.register", actor_id=user.id, target_type="enterprise", target_id=enterprise.id)
     return user
 
 
-def _email_taken(email: str) -> bool:
+def email_taken(email: str) -> bool:
     return db.session.scalar(sa.select(User.id).where(User.email == email)) is not None
 
 
@@ -238,11 +226,7 @@ def sign_out(*, token: AuthToken) -> None:
 
 def create_or_reset_admin(*, email: str, password: str) -> tuple[User, bool]:
     email = normalize_email(email)
-    problems = {}
-    if (problem := check_email(email)) is not None:
-        problems["email"] = [problem]
-    if (problem := check_password(password)) is not None:
-        problems["password"] = [problem]
+    problems = check_credentials(email=email, password=password)
     if problems:
         raise InvalidInput("管理员信息有误", problems)
     user = db.session.scalar(sa.select(User).where(User.email == email))

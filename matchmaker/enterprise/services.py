@@ -8,7 +8,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from models import Certification, CreditRating, Enterprise, Industry, db, uscc
+from models import (
+    MAX_EMPLOYEES, MAX_IP_COUNT, MAX_MONEY_CNY, Certification, CreditRating, Enterprise, Industry, db, uscc,
+)
 
 from .. import text
 from ..errors import Conflict, InvalidInput
@@ -18,10 +20,6 @@ FACT_FIELDS = (
     "ip_count", "certifications", "credit_rating", "district", "has_collateral",
 )
 EDITABLE_FIELDS = tuple(f for f in FACT_FIELDS if f != "uscc") + ("share_in_leads",)
-# Figures beyond these are typing errors in this market (the largest SMEs stay far below).
-MAX_EMPLOYEES = 1_000_000
-MAX_REVENUE_CNY = 10**10  # the contract's ceiling for any money field (100 亿元)
-MAX_IP_COUNT = 100_000
 EARLIEST_FOUNDING = dt.date(1949, 10, 1)
 
 
@@ -54,7 +52,7 @@ def check_facts(facts: Mapping[str, Any], *, required: tuple[str, ...] = FACT_FI
         elif founded < EARLIEST_FOUNDING:
             add("founded_on", "成立日期过早，请检查")
     _check_range(facts, "employees", 0, MAX_EMPLOYEES, "员工人数", add)
-    _check_range(facts, "annual_revenue_cny", 0, MAX_REVENUE_CNY, "年营业收入", add)
+    _check_range(facts, "annual_revenue_cny", 0, MAX_MONEY_CNY, "年营业收入", add)
     _check_range(facts, "rd_ratio_pct", 0, 100, "研发投入占比", add)
     _check_range(facts, "ip_count", 0, MAX_IP_COUNT, "知识产权数量", add)
     if (certs := facts.get("certifications")) is not None:
@@ -149,25 +147,6 @@ def update(*, actor, values: Mapping[str, Any]) -> Enterprise:
         setattr(enterprise, field, value)
     db.session.flush()
     return enterprise
-
-
-def as_dict(enterprise: Enterprise) -> dict[str, Any]:
-    return {
-        "id": enterprise.id,
-        "name": enterprise.name,
-        "uscc": enterprise.uscc,
-        "industry": enterprise.industry.value,
-        "founded_on": enterprise.founded_on,
-        "employees": enterprise.employees,
-        "annual_revenue_cny": enterprise.annual_revenue_cny,
-        "rd_ratio_pct": enterprise.rd_ratio_pct,
-        "ip_count": enterprise.ip_count,
-        "certifications": list(enterprise.certifications or []),
-        "credit_rating": enterprise.credit_rating.value,
-        "district": enterprise.district,
-        "has_collateral": enterprise.has_collateral,
-        "share_in_leads": enterprise.share_in_leads,
-    }
 
 
 def profile_viewers(*, enterprise_id: int, limit: int = 200) -> list[tuple]:

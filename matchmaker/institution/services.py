@@ -27,11 +27,11 @@ def create_with_officer(*, name: str, kind: str, officer_email: str, officer_pas
         raise InvalidInput("机构信息有误", problems)
     if db.session.scalar(sa.select(Institution.id).where(Institution.name == name)) is not None:
         raise Conflict("同名机构已存在", {"name": ["同名机构已存在"]})
-    _email_free(email)
+    auth_services.refuse_taken(email, field="officer_email")
     institution = Institution(name=name, kind=InstitutionKind(kind), service_target_days=service_target_days)
-    officer = User(email=email, role=Role.INSTITUTION, institution=institution)
-    officer.set_password(officer_password)
-    db.session.add_all([institution, officer])
+    db.session.add(institution)
+    officer = auth_services.new_account(email=email, password=officer_password, role=Role.INSTITUTION,
+                                        institution=institution)
     db.session.flush()
     audit.record("institution.create", actor_id=actor.id, target_type="institution", target_id=institution.id,
                  detail={"name": name, "kind": kind, "officer_id": officer.id})
@@ -39,17 +39,8 @@ def create_with_officer(*, name: str, kind: str, officer_email: str, officer_pas
 
 
 def _officer_problems(email: str, password: str) -> dict[str, list[str]]:
-    problems = {}
-    if (problem := auth_services.check_email(email)) is not None:
-        problems["officer_email"] = [problem]
-    if (problem := auth_services.check_password(password)) is not None:
-        problems["officer_password"] = [problem]
-    return problems
-
-
-def _email_free(email: str) -> None:
-    if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
-        raise Conflict("该邮箱已注册", {"officer_email": ["该邮箱已注册"]})
+    return auth_services.check_credentials(email=email, password=password, email_field="officer_email",
+                                           password_field="officer_password")
 
 
 def get(*, institution_id: int) -> Institution:
@@ -66,16 +57,10 @@ def add_officer(*, actor: User, institution_id: int, officer_email: str, officer
     problems = _officer_problems(email, officer_password)
     if problems:
         raise InvalidInput("账户信息有误", problems)
-    _email_free(email)
-    officer = User(email=email, role=Role.INSTITUTION, institution=institution)
-    officer.set_password(officer_password)
-    db.session.add(officer)
+    auth_services.refuse_taken(email, field="officer_email")
+    officer = auth_services.new_account(email=email, password=officer_password, role=Role.INSTITUTION,
+                                        institution=institution)
     db.session.flush()
     audit.record("user.create", actor_id=actor.id, target_type="user", target_id=officer.id,
                  detail={"institution_id": institution.id, "role": "institution"})
     return officer
-
-
-def as_dict(institution: Institution) -> dict:
-    return {"id": institution.id, "name": institution.name, "kind": institution.kind.value,
-            "service_target_days": institution.service_target_days}

@@ -7,7 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import (
-    MAX_RATE_PCT, Application, ApplicationStatus, FinancingNeed, NeedStatus, ProductKind, Role, User, db, now_utc,
+    MAX_MONEY_CNY, MAX_RATE_PCT, MAX_TERM_MONTHS, Application, ApplicationStatus, FinancingNeed, NeedStatus,
+    ProductKind, Role, User, db, now_utc,
 )
 
 from .. import audit, scoping
@@ -16,8 +17,6 @@ from ..errors import Conflict, Forbidden, InvalidInput
 
 FIELDS = ("amount_cny", "term_months", "purpose", "preferred_kinds", "max_rate_pct", "collateral_offered")
 MIN_AMOUNT_CNY = 10_000
-MAX_AMOUNT_CNY = 10**10  # 100 亿元: beyond any SME need, so a typing error
-MAX_TERM_MONTHS = 360
 
 
 def check(values: Mapping[str, Any], *, partial: bool = False) -> dict[str, list[str]]:
@@ -36,7 +35,7 @@ def check(values: Mapping[str, Any], *, partial: bool = False) -> dict[str, list
             add("amount_cny", "金额应为整数（元）")
         elif amount < MIN_AMOUNT_CNY:
             add("amount_cny", "融资金额至少 1 万元")
-        elif amount > MAX_AMOUNT_CNY:
+        elif amount > MAX_MONEY_CNY:
             add("amount_cny", "融资金额超出合理范围（最多 100 亿元）")
     term = values.get("term_months")
     if term is not None:
@@ -130,12 +129,3 @@ def withdraw(*, actor: User, need_id: int) -> FinancingNeed:
     need.updated_at = now_utc()
     db.session.flush()
     return need
-
-
-def as_dict(need: FinancingNeed) -> dict:
-    return {
-        "id": need.id, "enterprise_id": need.enterprise_id, "amount_cny": need.amount_cny,
-        "term_months": need.term_months, "purpose": need.purpose, "preferred_kinds": list(need.preferred_kinds or []),
-        "max_rate_pct": need.max_rate_pct, "collateral_offered": need.collateral_offered,
-        "status": need.status.value, "created_at": need.created_at, "updated_at": need.updated_at,
-    }

@@ -7,7 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import (
-    MAX_RATE_PCT, Certification, CreditRating, Industry, Product, ProductKind, ProductStatus, Role, User, db,
+    MAX_IP_COUNT, MAX_MONEY_CNY, MAX_RATE_PCT, MAX_TERM_MONTHS, Certification, CreditRating, Industry, Product,
+    ProductKind, ProductStatus, Role, User, db,
 )
 
 from .. import audit, scoping, text
@@ -17,9 +18,7 @@ TERMS = ("name", "kind", "min_amount_cny", "max_amount_cny", "min_term_months", 
          "rate_max_pct", "description")
 RULES = ("industries", "min_years", "min_annual_revenue_cny", "min_ip_count", "required_certifications",
          "min_credit_rating", "collateral_required")
-MAX_AMOUNT_CNY = 10**10  # the contract's ceiling for any money field
 MAX_MIN_YEARS = 100
-MAX_IP_COUNT = 100_000
 
 
 def check(values: Mapping[str, Any], *, current: Product | None = None) -> dict[str, list[str]]:
@@ -47,12 +46,12 @@ def check(values: Mapping[str, Any], *, current: Product | None = None) -> dict[
         add("kind", f"未知的产品类型：{values['kind']}")
     for field, label in (("min_amount_cny", "最低金额"), ("max_amount_cny", "最高金额")):
         amount = values.get(field)
-        if amount is not None and not (0 < amount <= MAX_AMOUNT_CNY):
+        if amount is not None and not (0 < amount <= MAX_MONEY_CNY):
             add(field, f"{label}应大于 0 且不超过 100 亿元")
     for field, label in (("min_term_months", "最短期限"), ("max_term_months", "最长期限")):
         term = values.get(field)
-        if term is not None and not (0 < term <= 360):
-            add(field, f"{label}应在 1 到 360 个月之间")
+        if term is not None and not (0 < term <= MAX_TERM_MONTHS):
+            add(field, f"{label}应在 1 到 {MAX_TERM_MONTHS} 个月之间")
     for field, label in (("rate_min_pct", "最低年利率"), ("rate_max_pct", "最高年利率")):
         rate = values.get(field)
         if rate is not None and not (0 <= rate <= MAX_RATE_PCT):
@@ -75,7 +74,7 @@ def check(values: Mapping[str, Any], *, current: Product | None = None) -> dict[
     if values.get("min_credit_rating") is not None and values["min_credit_rating"] not in CreditRating.values():
         add("min_credit_rating", f"未知的信用评级：{values['min_credit_rating']}")
     for field, label, high in (("min_years", "经营年限要求", MAX_MIN_YEARS),
-                               ("min_annual_revenue_cny", "营业收入要求", MAX_AMOUNT_CNY),
+                               ("min_annual_revenue_cny", "营业收入要求", MAX_MONEY_CNY),
                                ("min_ip_count", "知识产权数量要求", MAX_IP_COUNT)):
         if values.get(field) is None:
             continue
@@ -127,6 +126,17 @@ def get(*, actor: User, product_id: int) -> Product:
     return scoping.get_or_404(scoping.products(actor), Product, product_id, "产品不存在")
 
 
+def get_all(*, actor: User, limit: int | None = 20, offset: int = 0) -> tuple[list[Product], int]:
+    """An institution's own products, every status: the active ones first, then by id (paused and retired
+    ones stay listed, so they can be put back)."""
+    _officer(actor)
+    query = scoping.products(actor)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    items = db.session.scalars(query.order_by((Product.status != ProductStatus.ACTIVE), Product.id)
+                               .limit(limit).offset(offset)).all()
+    return list(items), total
+
+
 def update(*, actor: User, product_id: int, values: Mapping[str, Any]) -> Product:
     _officer(actor)
     product = get(actor=actor, product_id=product_id)
@@ -157,21 +167,3 @@ def catalogue(*, kind: str | None = None, institution_id: int | None = None, amo
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     items = db.session.scalars(query.order_by(Product.id).limit(limit).offset(offset)).all()
     return items, total
-
-
-def as_dict(product: Product) -> dict:
-    return {
-        "id": product.id, "institution_id": product.institution_id, "name": product.name,
-        "kind": product.kind.value, "min_amount_cny": product.min_amount_cny, "max_amount_cny": product.max_amount_cny,
-        "min_term_months": product.min_term_months, "max_term_months": product.max_term_months,
-        "rate_min_pct": product.rate_min_pct, "rate_max_pct": product.rate_max_pct,
-        "description": product.description, "status": product.status.value,
-        "eligibility": {
-            "industries": list(product.industries or []), "min_years": product.min_years,
-            "min_annual_revenue_cny": product.min_annual_revenue_cny, "min_ip_count": product.min_ip_count,
-            "required_certifications": list(product.required_certifications or []),
-            "min_credit_rating": product.min_credit_rating.value if product.min_credit_rating else None,
-            "collateral_required": product.collateral_required,
-        },
-        "created_at": product.created_at, "updated_at": product.updated_at,
-    }

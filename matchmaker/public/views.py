@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 
-from models import ProductKind, db
+from models import ProductKind
 
 from ..auth import services as auth_services
 from ..auth.current import current_user

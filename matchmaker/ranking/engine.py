@@ -104,35 +104,35 @@ def _order(scores: np.ndarray, eligible: np.ndarray) -> np.ndarray:
 
 def rank_products(scorer: Scorer, needs: Needs, need_row: int, products: Products, *, limit: int = 10,
                   include_ineligible: bool = True) -> list[Match]:
+    """The products for one need, best first (eligible ones before the rest), each with its reasons."""
     block = eligibility.check(needs, products, np.array([need_row]))
+    return _ranked(scorer, block, along_products=True, limit=limit, include_ineligible=include_ineligible)
+
+
+def rank_needs(scorer: Scorer, needs: Needs, products: Products, product_row: int, *, limit: int = 10,
+               include_ineligible: bool = False) -> list[Match]:
+    """The needs for one product (its leads), best first, each with its reasons."""
+    block = eligibility.check(needs, products, None, np.array([product_row]))
+    return _ranked(scorer, block, along_products=False, limit=limit, include_ineligible=include_ineligible)
+
+
+def _ranked(scorer: Scorer, block, *, along_products: bool, limit: int, include_ineligible: bool) -> list[Match]:
+    """One row (a need against products) or one column (a product against needs) of the block, ranked."""
     X, _, _ = block_features(block)
-    scores, groups = scorer.score_with_contributions(X)
+    scores, groups = scorer.score_with_contributions(X) if along_products else (scorer.score(X), None)
     eligible = block.eligible.ravel()
     order = _order(scores, eligible)
     if not include_ineligible:
         order = order[eligible[order]]
     flat = order[:limit]
-    rows = np.zeros(eligible.size, dtype=int)
-    cols = np.arange(eligible.size)
+    line, fixed = np.arange(eligible.size), np.zeros(eligible.size, dtype=int)
+    if not along_products:
+        # Across firms, a firm's own strengths are what the officer should see: no centring.
+        return _explained(scorer, block, X, line, fixed, flat, scores)
     # A firm's own strengths help it with every product alike; each card says what sets this product
     # apart for this firm, measured against the average of the products it qualifies for.
     centre = 0.0
     if eligible.any():
         centre = (scorer.contributions(X[eligible], scores[eligible]) if groups is None
                   else groups[eligible]).mean(axis=0)
-    return _explained(scorer, block, X, rows, cols, flat, scores, centre, groups)
-
-
-def rank_needs(scorer: Scorer, needs: Needs, products: Products, product_row: int, *, limit: int = 10,
-               include_ineligible: bool = False) -> list[Match]:
-    block = eligibility.check(needs, products, None, np.array([product_row]))
-    X, _, _ = block_features(block)
-    scores = scorer.score(X)
-    eligible = block.eligible.ravel()
-    order = _order(scores, eligible)
-    if not include_ineligible:
-        order = order[eligible[order]]
-    flat = order[:limit]
-    rows = np.arange(eligible.size)
-    cols = np.zeros(eligible.size, dtype=int)
-    return _explained(scorer, block, X, rows, cols, flat, scores)
+    return _explained(scorer, block, X, fixed, line, flat, scores, centre, groups)

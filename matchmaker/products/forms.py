@@ -4,9 +4,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 
-from models import Certification, CreditRating, Industry, ProductKind, RejectReason
+from models import Certification, CreditRating, Industry, ProductKind
 
 from ..forms import ChoiceField, IntField, MultiChoiceField, NumberField, WanYuanField, required
+
+# The service's field names where the form's differ (its messages are shown next to these).
+FORM_NAMES = {"min_amount_cny": "min_amount", "max_amount_cny": "max_amount", "min_annual_revenue_cny": "min_revenue"}
 
 
 class ProductForm(FlaskForm):
@@ -57,23 +60,3 @@ class ProductForm(FlaskForm):
         self.required_certifications.data = list(product.required_certifications or [])
         self.min_credit_rating.data = product.min_credit_rating.value if product.min_credit_rating else ""
         self.collateral_required.data = product.collateral_required
-
-
-class ApproveForm(FlaskForm):
-    approved_amount = WanYuanField(_l("批准金额（万元）"), [required()])
-    rate_pct = NumberField(_l("年利率（%）"), [required()])
-    term_months = IntField(_l("期限（月）"), [required()])
-
-
-class RejectForm(FlaskForm):
-    reason_code = ChoiceField(_l("拒绝原因"), choices=RejectReason.choices())
-    reason = StringField(_l("补充说明（可告诉企业怎样改善）"))
-
-
-class DisburseForm(FlaskForm):
-    amount = WanYuanField(_l("放款金额（万元）"), [required()])
-
-
-FORM_NAMES = {"min_amount_cny": "min_amount", "max_amount_cny": "max_amount",
-              "min_annual_revenue_cny": "min_revenue", "approved_amount_cny": "approved_amount",
-              "amount_cny": "amount", "reason": "reason_code"}

@@ -1,0 +1,178 @@
+"""What the administrator's API reads and answers: accounts, the market's figures, the history import,
+the ranker's versions and the audit trail."""
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_smorest.fields import Upload
+
+from models import Role
+
+from ..auth.schemas import UserSchema
+from .stats import RANKING_SORTS
+from ..schemas import ROW_ID, Code, ListQuerySchema, StrictSchema
+
+
+class AccountSchema(UserSchema):
+    """An account as the administrator sees it, dumped from its row."""
+
+    is_active = ma.fields.Boolean()
+    last_login_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+class AccountListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AccountSchema))
+    total = ma.fields.Integer()
+
+
+class AccountQuerySchema(ListQuerySchema):
+    search = ma.fields.String(load_default=None, metadata={"description": "part of the email, firm or institution name"})
+    role = Code(Role, load_default=None)
+
+
+class AccountPatchSchema(StrictSchema):
+    is_active = ma.fields.Boolean(required=True)
+
+
+class PeriodQuerySchema(ma.Schema):
+    # Strings, so the service names a bad date in the contract's error shape (fields.from / fields.to).
+    from_ = ma.fields.String(data_key="from", load_default=None, metadata={"format": "date"})
+    to = ma.fields.String(load_default=None, metadata={"format": "date"})
+
+
+class StatsQuerySchema(PeriodQuerySchema):
+    sort = ma.fields.String(load_default=None, validate=ma.validate.OneOf(RANKING_SORTS), metadata={
+        "description": "order by_institution by this figure (the service ranking); default: the largest "
+                       "lenders first"})
+    dir = ma.fields.String(load_default=None, validate=ma.validate.OneOf(("asc", "desc")), metadata={
+        "description": "with sort: desc (default; asc for name); institutions without the figure come last"})
+
+
+class AuditQuerySchema(ListQuerySchema, PeriodQuerySchema):
+    action = ma.fields.String(load_default=None, metadata={"description": "a dotted code, or its prefix (auth)"})
+    actor_id = ma.fields.Integer(load_default=None, validate=ROW_ID)
+
+
+class FigureRowSchema(ma.Schema):
+    applications = ma.fields.Integer()
+    approved = ma.fields.Integer()
+    rejected = ma.fields.Integer()
+    disbursed = ma.fields.Integer()
+    disbursed_amount_cny = ma.fields.Integer()
+    approval_rate = ma.fields.Float(allow_none=True)
+
+
+class KindRowSchema(FigureRowSchema):
+    kind = ma.fields.String()
+    label = ma.fields.String()
+    products = ma.fields.Integer()
+
+
+class IndustryRowSchema(FigureRowSchema):
+    industry = ma.fields.String()
+    label = ma.fields.String()
+    enterprises = ma.fields.Integer()
+    needs = ma.fields.Integer()
+
+
+class InstitutionRowSchema(FigureRowSchema):
+    institution_id = ma.fields.Integer()
+    name = ma.fields.String()
+    kind = ma.fields.String()
+    kind_label = ma.fields.String()
+    products = ma.fields.Integer()
+    service_target_days = ma.fields.Integer()
+    decided = ma.fields.Integer()
+    within_target = ma.fields.Integer()
+    within_target_share = ma.fields.Float(allow_none=True)
+    median_response_hours = ma.fields.Float(allow_none=True)
+    p90_response_hours = ma.fields.Float(allow_none=True)
+
+
+class MonthRowSchema(ma.Schema):
+    month = ma.fields.String(metadata={"description": "YYYY-MM, China Standard Time"})
+    needs = ma.fields.Integer()
+    applications = ma.fields.Integer()
+    approved = ma.fields.Integer()
+    rejected = ma.fields.Integer()
+    disbursed_amount_cny = ma.fields.Integer()
+
+
+class StatsSchema(FigureRowSchema):
+    enterprises = ma.fields.Integer()
+    institutions = ma.fields.Integer()
+    products = ma.fields.Integer()
+    needs = ma.fields.Integer()
+    median_response_hours = ma.fields.Float(allow_none=True)
+    by_kind = ma.fields.List(ma.fields.Nested(KindRowSchema))
+    by_industry = ma.fields.List(ma.fields.Nested(IndustryRowSchema))
+    by_institution = ma.fields.List(ma.fields.Nested(InstitutionRowSchema))
+    monthly = ma.fields.List(ma.fields.Nested(MonthRowSchema))
+    period = ma.fields.Dict()
+
+
+class UnservedSchema(ma.Schema):
+    without_product = ma.fields.List(ma.fields.Dict())
+    without_application = ma.fields.List(ma.fields.Dict())
+    bands = ma.fields.List(ma.fields.String())
+    stale_days = ma.fields.Integer()
+
+
+class PlanTargetsSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Dict())
+
+
+class UploadSchema(ma.Schema):
+    file = Upload(required=True)
+
+
+class RejectedRowSchema(ma.Schema):
+    line = ma.fields.Integer()
+    error = ma.fields.String()
+
+
+class ImportResultSchema(ma.Schema):
+    imported = ma.fields.Integer()
+    rejected_rows = ma.fields.List(ma.fields.Nested(RejectedRowSchema))
+
+
+class RankerVersionSchema(ma.Schema):
+    version = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    activated_at = ma.fields.DateTime(allow_none=True)
+    is_active = ma.fields.Boolean()
+    trained_rows = ma.fields.Integer()
+    sklearn_version = ma.fields.String()
+    metrics = ma.fields.Dict()
+    baseline_metrics = ma.fields.Dict()
+
+
+class RankerStatusSchema(ma.Schema):
+    model_version = ma.fields.String(metadata={"description": "\"rules\" when no model is active"})
+    trained_at = ma.fields.DateTime(allow_none=True)
+    activated_at = ma.fields.DateTime(allow_none=True)
+    trained_rows = ma.fields.Integer(allow_none=True)
+    metrics = ma.fields.Dict(allow_none=True)
+    baseline_metrics = ma.fields.Dict(allow_none=True)
+    history = ma.fields.List(ma.fields.Nested(RankerVersionSchema))
+
+
+class ActivateSchema(ma.Schema):
+    version = ma.fields.String(required=True)
+
+
+class AuditItemSchema(ma.Schema):
+    id = ma.fields.Integer()
+    at = ma.fields.DateTime()
+    actor_id = ma.fields.Integer(allow_none=True)
+    actor_email = ma.fields.String(allow_none=True)
+    action = ma.fields.String()
+    target_type = ma.fields.String(allow_none=True)
+    target_id = ma.fields.Integer(allow_none=True)
+    ip = ma.fields.String(allow_none=True)
+    request_id = ma.fields.String(allow_none=True)
+    detail = ma.fields.Dict()
+
+
+class AuditListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AuditItemSchema))
+    total = ma.fields.Integer()
