@@ -72,8 +72,9 @@ def compose(mail: OutgoingMail) -> EmailMessage:
 
 
 def _domain(sender: str) -> str:
-    address = sender.rsplit("<", 1)[-1].rstrip(">")
-    return address.rsplit("@", 1)[-1] or "localhost"
+    """The sender's domain for the Message-ID (a sender without one, such as a bare name: localhost)."""
+    _local, at, domain = sender.rsplit("<", 1)[-1].rstrip(">").rpartition("@")
+    return domain if at and domain else "localhost"
 
 
 def send(message: EmailMessage) -> None:

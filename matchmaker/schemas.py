@@ -38,10 +38,7 @@ class Code(ma.fields.String):
 
 
 class Codes(ma.fields.List):
-    """A list of codes, dumped from the model's list (or set) of codes."""
+    """A list of codes (the model's list of codes, dumped as their values)."""
 
     def __init__(self, codes: type[enum.Enum] | list[str], **kwargs):
         super().__init__(Code(codes), **kwargs)
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else super()._serialize(list(value), attr, obj, **kwargs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import UTCDateTime, db, now_utc
 
@@ -26,3 +26,9 @@ class AuditEvent(db.Model):
     request_id: Mapped[str | None] = mapped_column(sa.String(64))
     # Never passwords or tokens: callers pass only what an auditor needs to read.
     detail: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    actor: Mapped["User | None"] = relationship(viewonly=True)  # noqa: F821  (models/user.py)
+
+    @property
+    def actor_email(self) -> str | None:
+        return self.actor.email if self.actor is not None else None

@@ -410,6 +410,7 @@ def test_audit_trail_filters_by_actor_action_and_date(client, admin, make_user, 
                                                               "target_id", "ip", "detail"}
     mine = client.get(f"/api/v1/admin/audit?actor_id={firm.id}", headers=headers).json["items"]
     assert mine and {i["actor_id"] for i in mine} == {firm.id} and {i["action"] for i in mine} == {"auth.login"}
+    assert {i["actor_email"] for i in mine} == {firm.email} and all(type(i["detail"]) is dict for i in mine)
     today = dt.date.today()
     assert client.get(f"/api/v1/admin/audit?action=auth&to={today - dt.timedelta(days=2)}",
                       headers=headers).json["total"] == 0
@@ -418,7 +419,7 @@ def test_audit_trail_filters_by_actor_action_and_date(client, admin, make_user, 
     assert_error(client.get("/api/v1/admin/audit?from=31/12/2021", headers=headers), 422, fields=["from"])
     sign_in(client, admin)
     html = client.get(f"/admin/audit?actor={firm.email}").get_data(as_text=True)
-    assert html.count("<code>auth.login</code>") == 1
+    assert html.count("<code>auth.login</code>") == 1 and f"<td>{firm.email}</td>" in html
 
 
 def test_a_row_the_database_refuses_is_reported_and_the_rest_of_its_chunk_kept(client, admin, make_user, app,

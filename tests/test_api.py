@@ -61,6 +61,15 @@ def test_register_returns_user_and_enterprise(client, app):
     assert "重庆芯瑞" in response.get_data(as_text=True)  # Chinese as-is, not \\u-escaped
 
 
+@pytest.mark.parametrize("accept, language", [(None, "zh"), ("en-GB,en;q=0.9", "en"), ("fr-FR", "zh")])
+def test_a_firm_registered_through_the_api_is_written_to_in_the_language_it_asked_in(client, app, accept, language):
+    headers = {"Accept-Language": accept} if accept else {}
+    response = client.post("/api/v1/auth/register", json=registration(), headers=headers)
+    assert response.status_code == 201
+    with app.app_context():
+        assert db.session.get(User, response.json["user"]["id"]).language == language
+
+
 def test_register_bad_check_character_names_the_field(client):
     body = registration()
     body["enterprise"]["uscc"] = body["enterprise"]["uscc"][:-1] + "0" if body["enterprise"]["uscc"][-1] != "0" \

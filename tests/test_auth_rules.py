@@ -66,24 +66,32 @@ def test_password_rules_at_their_edges(password, problem):
 
 def test_a_registration_names_every_bad_field(ctx):
     refused = refusal(InvalidInput, registration.create, email="bad", password="short",
-                      facts=enterprise_facts(employees=-1))
+                      facts=enterprise_facts(employees=-1), language="zh")
     assert refused.message == "注册信息有误，请检查标出的字段"
     assert refused.fields == {"email": ["邮箱格式不正确"], "password": ["密码至少需要 10 个字符"],
                               "enterprise.employees": ["员工人数不能为负数"]}
 
 
 def test_a_registration_stores_the_one_spelling_and_refuses_it_twice(ctx):
-    user = registration.create(email="Owner@Bücher.example", password=PASSWORD, facts=enterprise_facts())
+    user = registration.create(email="Owner@Bücher.example", password=PASSWORD, facts=enterprise_facts(),
+                               language="zh")
     assert (user.email, user.role, user.check_password(PASSWORD)) == ("owner@xn--bcher-kva.example", Role.ENTERPRISE, True)
     [event] = audited("auth.register")
     assert (event.actor_id, event.target_type, event.target_id) == (user.id, "enterprise", user.enterprise_id)
     taken = refusal(Conflict, registration.create, email="owner@xn--bcher-kva.example", password=PASSWORD,
-                    facts=enterprise_facts(uscc=valid_uscc("91500107MA61HXT70")))
+                    facts=enterprise_facts(uscc=valid_uscc("91500107MA61HXT70")), language="zh")
     assert (taken.message, taken.fields) == ("该邮箱已注册", {"email": ["该邮箱已注册"]})
     same_firm = refusal(Conflict, registration.create, email="other@example.cn", password=PASSWORD,
-                        facts=enterprise_facts())
+                        facts=enterprise_facts(), language="zh")
     assert same_firm.message == "该统一社会信用代码已注册；如为贵司代码被占用，请联系管理员认领"
     assert same_firm.fields == {"enterprise.uscc": ["该统一社会信用代码已注册"]}
+
+
+@pytest.mark.parametrize("language, kept", [("en", "en"), ("zh", "zh"), ("fr", "zh"), ("EN", "zh"), ("", "zh")])
+def test_a_registration_keeps_the_language_it_was_made_in_when_the_site_speaks_it(ctx, language, kept):
+    user = registration.create(email="lang@example.cn", password=PASSWORD, facts=enterprise_facts(),
+                               language=language)
+    assert user.language == kept
 
 
 def fail_at(email: str, *moments: dt.datetime) -> None:
@@ -314,7 +322,7 @@ def test_an_administrator_is_created_or_reset_and_a_reset_ends_its_sign_ins(ctx)
 
 
 def test_the_enterprise_of_a_user(ctx):
-    firm = registration.create(email="o@example.cn", password=PASSWORD, facts=enterprise_facts())
+    firm = registration.create(email="o@example.cn", password=PASSWORD, facts=enterprise_facts(), language="zh")
     assert services.enterprise_of(firm) is firm.enterprise is not None
     assert services.enterprise_of(account()) is None
 

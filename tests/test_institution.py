@@ -49,14 +49,16 @@ def test_publish_product_and_catalogue_filters(client, market):
 def test_an_institution_lists_its_own_products_of_every_status_through_the_api(client, market, make_user):
     product, bank = market["product"], market["bank"]
     second = client.post("/api/v1/products", json={**PRODUCT, "name": "知识价值贷"}, headers=bank).json
+    third = client.post("/api/v1/products", json={**PRODUCT, "name": "高新贷"}, headers=bank).json
     client.patch(f"/api/v1/products/{product['id']}", json={"status": "paused"}, headers=bank)
     other = make_user("institution")
     client.post("/api/v1/products", json=PRODUCT, headers=token_for(client, other.email, other.password))
     mine = client.get("/api/v1/products?mine=true", headers=bank)
-    assert mine.status_code == 200 and mine.json["total"] == 2
-    assert [(p["id"], p["status"]) for p in mine.json["items"]] == [(second["id"], "active"),
-                                                                    (product["id"], "paused")]  # active first
-    assert client.get("/api/v1/products?mine=true&limit=1&offset=1", headers=bank).json["items"][0]["id"] == product["id"]
+    assert mine.status_code == 200 and mine.json["total"] == 3
+    assert [(p["id"], p["status"]) for p in mine.json["items"]] == [
+        (second["id"], "active"), (third["id"], "active"), (product["id"], "paused")]  # active first, then by id
+    page = client.get("/api/v1/products?mine=true&limit=1&offset=1", headers=bank).json
+    assert ([p["id"] for p in page["items"]], page["total"]) == ([third["id"]], 3)
     assert_error(client.get("/api/v1/products?mine=true"), 401, "unauthorized")
     assert_error(client.get("/api/v1/products?mine=true", headers=market["owner"]), 403, "forbidden")
     public = client.get("/api/v1/products?mine=false", headers=bank).json

@@ -178,3 +178,25 @@ def test_the_digest_goes_to_each_officer_who_wants_it_once_a_local_day(client, m
         db.session.execute(sa.update(OutgoingMail).values(created_at=now_utc() - dt.timedelta(days=1)))
         db.session.commit()
         assert digest.send_overdue_digests() == 0
+
+
+@pytest.mark.parametrize("language, content_language", [("zh", "zh-CN"), ("en", "en")])
+def test_an_e_mail_is_composed_with_every_header_a_mail_client_reads(app, language, content_language):
+    from matchmaker import mail
+
+    queued = OutgoingMail(id=4711, to_address="boss@example.cn", subject="审批结果：已获批", body="您好，\n已获批。",
+                          language=language, kind="application.approved")
+    with app.app_context():
+        app.config["MAIL_FROM"] = "高新金服 <noreply@jinfu.example>"
+        message = mail.compose(queued)
+    assert message.keys() == ["From", "To", "Subject", "Message-ID", "Content-Type", "Content-Transfer-Encoding",
+                              "MIME-Version", "Content-Language"]
+    assert (str(message["From"]), message["To"], message["Subject"]) == (
+        "高新金服 <noreply@jinfu.example>", "boss@example.cn", "审批结果：已获批")
+    assert re.fullmatch(r"<\d+\.\d+\.\d+\.mail-4711@jinfu\.example>", message["Message-ID"])
+    assert message["Content-Language"] == content_language
+    assert message.get_content() == "您好，\n已获批。\n"
+    with app.app_context():
+        for sender in ("noreply", "高新金服 <noreply>"):
+            app.config["MAIL_FROM"] = sender
+            assert mail.compose(queued)["Message-ID"].endswith(".mail-4711@localhost>")

@@ -105,6 +105,27 @@ def test_a_registration_finding_goes_to_the_field_that_holds_it(app):
         assert enterprise_views._field_for(form, "enterprise.no_such_field") is None
 
 
+def test_the_profile_form_starts_from_what_the_firm_has_stored(app):
+    from matchmaker.enterprise.forms import ProfileForm
+
+    firm = SimpleNamespace(name="重庆云启", founded_on=dt.date(2016, 5, 20), employees=86, ip_count=14,
+                           district="九龙坡区", has_collateral=True, share_in_leads=False,
+                           industry=SimpleNamespace(value="life_health"), credit_rating=SimpleNamespace(value="AA"),
+                           annual_revenue_cny=32_000_000, rd_ratio_pct=8.5,
+                           certifications=["tech_sme", "high_tech_enterprise"])
+    with app.test_request_context("/enterprise/profile"):
+        form = ProfileForm(formdata=None)
+        form.fill(firm)
+        assert form.values() == {
+            "name": "重庆云启", "industry": "life_health", "founded_on": dt.date(2016, 5, 20), "employees": 86,
+            "annual_revenue_cny": 32_000_000, "rd_ratio_pct": 8.5, "ip_count": 14,
+            "certifications": ["tech_sme", "high_tech_enterprise"], "credit_rating": "AA", "district": "九龙坡区",
+            "has_collateral": True, "share_in_leads": False}
+        firm.certifications = None
+        form.fill(firm)
+        assert form.certifications.data == []
+
+
 def test_the_registration_form_hands_the_service_every_fact_in_its_units(app):
     data = MultiDict([
         ("email", "boss@example.cn"), ("password", "correct-horse-42"), ("name", "重庆测试科技有限公司"),
@@ -357,4 +378,6 @@ def test_the_service_ranking_orders_by_the_figure_chosen_and_puts_the_unknown_la
         (r["name"] for r in rows), reverse=True)
     with pytest.raises(InvalidInput) as refused:
         stats.ranking(rows, sort="approval_rate; drop table")
-    assert list(refused.value.fields) == ["sort"] and "approval_rate" in refused.value.fields["sort"][0]
+    assert (refused.value.message, refused.value.fields) == ("未知的排序字段", {"sort": [
+        "可选：name、applications、approval_rate、disbursed_amount_cny、median_response_hours、p90_response_hours、"
+        "within_target_share"]})

@@ -27,6 +27,8 @@ def test_a_code_is_dumped_as_its_value_and_documented_with_its_list():
     assert _Shown().dump(_Row(role="admin", kinds=None, industry=None)) == {"role": "admin", "kinds": None,
                                                                             "industry": None}
     assert _Shown().dump(_Row(role=Role.ADMIN, kinds=[], industry=None))["kinds"] == []
+    chosen = ma.Schema.from_dict({"kinds": Codes(ProductKind, load_default=list, required=False)})()
+    assert chosen.load({}) == {"kinds": []} and chosen.load({"kinds": ["leasing"]}) == {"kinds": ["leasing"]}
     assert _Shown._declared_fields["role"].metadata == {"enum": ["enterprise", "institution", "admin"]}
     assert _Shown._declared_fields["industry"].metadata["enum"] == Industry.values()
     described = Code(Role, metadata={"description": "谁"}).metadata

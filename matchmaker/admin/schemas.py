@@ -161,6 +161,8 @@ class ActivateSchema(ma.Schema):
 
 
 class AuditItemSchema(ma.Schema):
+    """An audit event, dumped from its row (its actor's e-mail with it)."""
+
     id = ma.fields.Integer()
     at = ma.fields.DateTime()
     actor_id = ma.fields.Integer(allow_none=True)
@@ -170,7 +172,7 @@ class AuditItemSchema(ma.Schema):
     target_id = ma.fields.Integer(allow_none=True)
     ip = ma.fields.String(allow_none=True)
     request_id = ma.fields.String(allow_none=True)
-    detail = ma.fields.Dict()
+    detail = ma.fields.Function(lambda event: event.detail or {}, metadata={"type": "object"})
 
 
 class AuditListSchema(ma.Schema):

@@ -207,7 +207,7 @@ RANKING_SORTS = ("name", "applications", "approval_rate", "disbursed_amount_cny"
                  "p90_response_hours", "within_target_share")
 
 
-def ranking(rows: list[dict], *, sort: str = "median_response_hours", descending: bool | None = None) -> list[dict]:
+def ranking(rows: list[dict], *, sort: str, descending: bool | None = None) -> list[dict]:
     """``by_institution`` rows ordered by one figure (names A to Z, figures high to low unless told);
     institutions without the figure yet (no decisions) go last whichever the direction."""
     if sort not in RANKING_SORTS:

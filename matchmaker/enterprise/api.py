@@ -1,6 +1,7 @@
 """The firm through the API: registering it, its profile and its consent to appear in leads."""
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_smorest import Blueprint
 
 from models import Role
@@ -22,7 +23,8 @@ bp = Blueprint("api_enterprise", __name__, url_prefix="/api/v1", description="En
 @bp.alt_response(409, response="CONFLICT")
 def register(body):
     """Self-registration of an enterprise and its first user"""
-    user = registration.create(email=body["email"], password=body["password"], facts=body["enterprise"])
+    user = registration.create(email=body["email"], password=body["password"], facts=body["enterprise"],
+                               language=str(get_locale()))
     return {"user": user, "enterprise": user.enterprise}
 
 

@@ -23,9 +23,9 @@ def check(*, email: str, password: str, facts: Mapping[str, Any]) -> dict[str, l
     return problems
 
 
-def create(*, email: str, password: str, facts: Mapping[str, Any], language: str = "zh") -> User:
+def create(*, email: str, password: str, facts: Mapping[str, Any], language: str) -> User:
     """Create an enterprise and its first user (e-mails in ``language``, the one the person registered
-    in). Problems with any field are reported together."""
+    in, when the site speaks it; Chinese otherwise). Problems with any field are reported together."""
     email = accounts.normalize_email(email)
     problems = check(email=email, password=password, facts=facts)
     if problems:

@@ -126,7 +126,7 @@ def get(*, actor: User, product_id: int) -> Product:
     return scoping.get_or_404(scoping.products(actor), Product, product_id, "产品不存在")
 
 
-def get_all(*, actor: User, limit: int | None = 20, offset: int = 0) -> tuple[list[Product], int]:
+def get_all(*, actor: User, limit: int | None, offset: int) -> tuple[list[Product], int]:
     """An institution's own products, every status: the active ones first, then by id (paused and retired
     ones stay listed, so they can be put back)."""
     _officer(actor)

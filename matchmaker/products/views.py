@@ -19,7 +19,7 @@ bp = pages_of(Role.INSTITUTION, "products", __name__, url_prefix="/institution/p
 
 @bp.route("")
 def index():
-    items, _total = services.get_all(actor=current_user(), limit=None)
+    items, _total = services.get_all(actor=current_user(), limit=None, offset=0)
     return render_template("products/list.html", products=items)
 
 
