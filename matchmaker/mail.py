@@ -9,7 +9,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import make_msgid, parseaddr
 
 import sqlalchemy as sa
 from celery import shared_task
@@ -73,7 +73,7 @@ def compose(mail: OutgoingMail) -> EmailMessage:
 
 def _domain(sender: str) -> str:
     """The sender's domain for the Message-ID (a sender without one, such as a bare name: localhost)."""
-    _local, at, domain = sender.rsplit("<", 1)[-1].rstrip(">").rpartition("@")
+    _local, at, domain = parseaddr(sender)[1].rpartition("@")
     return domain if at and domain else "localhost"
 
 

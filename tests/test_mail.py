@@ -194,6 +194,9 @@ def test_an_e_mail_is_composed_with_every_header_a_mail_client_reads(app, langua
     assert (str(message["From"]), message["To"], message["Subject"]) == (
         "高新金服 <noreply@jinfu.example>", "boss@example.cn", "审批结果：已获批")
     assert re.fullmatch(r"<\d+\.\d+\.\d+\.mail-4711@jinfu\.example>", message["Message-ID"])
+    with app.app_context():
+        app.config["MAIL_FROM"] = '"平台 <a@b>" <noreply@mail.jinfu.example>'
+        assert mail.compose(queued)["Message-ID"].endswith(".mail-4711@mail.jinfu.example>")
     assert message["Content-Language"] == content_language
     assert message.get_content() == "您好，\n已获批。\n"
     with app.app_context():
