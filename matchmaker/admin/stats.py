@@ -207,12 +207,17 @@ RANKING_SORTS = ("name", "applications", "approval_rate", "disbursed_amount_cny"
                  "p90_response_hours", "within_target_share")
 
 
+def descending_by_default(sort: str) -> bool:
+    """Names read A to Z; every figure of the ranking reads best-known high first."""
+    return sort != "name"
+
+
 def ranking(rows: list[dict], *, sort: str, descending: bool | None = None) -> list[dict]:
     """``by_institution`` rows ordered by one figure (names A to Z, figures high to low unless told);
     institutions without the figure yet (no decisions) go last whichever the direction."""
     if sort not in RANKING_SORTS:
         raise InvalidInput("未知的排序字段", {"sort": [f"可选：{'、'.join(RANKING_SORTS)}"]})
-    descending = sort != "name" if descending is None else descending
+    descending = descending_by_default(sort) if descending is None else descending
     ranked = sorted((r for r in rows if r[sort] is not None), key=lambda r: r[sort], reverse=descending)
     return ranked + [r for r in rows if r[sort] is None]
 

@@ -85,7 +85,8 @@ def institutions():
     period, problems = _period_from_args()
     sort = request.args.get("sort", "median_response_hours")
     sort = sort if sort in stats.RANKING_SORTS else "median_response_hours"
-    descending = request.args.get("dir", "desc" if sort != "name" else "asc") == "desc"
+    descending = (request.args["dir"] == "desc" if "dir" in request.args
+                  else stats.descending_by_default(sort))
     rows = stats.ranking(stats.by_institution(period), sort=sort, descending=descending)
     form = InstitutionForm()
     sent = submit(form, lambda: institution_services.create_with_officer(actor=current_user(), **form.values()),
