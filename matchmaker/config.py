@@ -81,6 +81,25 @@ class Config:
     # words a firm reads beside a match. The scores are calibrated (the ranker page's reliability
     # table), so 0.75 means about three approvals in four applications like this one.
     MATCH_BAND_FLOORS: tuple = (0.75, 0.5, 0.25)
+    # The version of the service agreement and privacy policy (templates/public/privacy.html) that a firm
+    # agrees to by registering; the consent record keeps it. Change both together.
+    PRIVACY_POLICY_VERSION = "2026-12-06"
+    # Firms' documents (营业执照 …) are kept outside the web root. "local": files under DOCUMENT_DIR (by
+    # default the instance folder's documents/); "s3": an S3-compatible object store (AWS S3, MinIO, OSS,
+    # COS …) named by the DOCUMENT_S3_* settings, its credentials from boto3's environment
+    # (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+    DOCUMENT_STORE = os.environ.get("DOCUMENT_STORE", "local")
+    DOCUMENT_DIR = os.environ.get("DOCUMENT_DIR", "")
+    DOCUMENT_S3_BUCKET = os.environ.get("DOCUMENT_S3_BUCKET", "")
+    DOCUMENT_S3_ENDPOINT_URL = os.environ.get("DOCUMENT_S3_ENDPOINT_URL") or None
+    DOCUMENT_S3_REGION = os.environ.get("DOCUMENT_S3_REGION") or None
+    DOCUMENT_S3_PREFIX = os.environ.get("DOCUMENT_S3_PREFIX", "documents/")
+    # Each file at most 10 MB (decimal, as people count it); a firm keeps at most this many.
+    DOCUMENT_MAX_BYTES = 10_000_000
+    DOCUMENTS_PER_ENTERPRISE = 50
+    # An officer reading a file, deciding and coming back to it is one look at the firm's profile: a
+    # further view by the same officer within this many minutes is not recorded again.
+    PROFILE_VIEW_WINDOW_MINUTES = 30
     # How long the institutions' median hours to a decision, shown on every match, may be stale.
     RESPONSE_HOURS_KEPT_SECONDS = 300
     # With no model active, how long a worker serves the products' track record before it looks whether a

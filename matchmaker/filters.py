@@ -8,17 +8,30 @@ from flask import Flask, current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from models.codes import Certification, Industry, InstitutionKind, LabelledEnum, ProductKind
+from models.codes import Certification, Industry, InstitutionKind, LabelledEnum, ProductKind, RepaymentMethod
 
 
 def wan(amount_cny: int | None, digits: int = 2) -> str:
-    """Yuan shown in 万元 (or 亿元 when large), the unit people here think in."""
+    """Yuan shown in 万元 (or 亿元 when large), the unit people here think in; in English, as English
+    readers count money: CNY 850,000, CNY 3.0 million, CNY 1.2 billion."""
     if amount_cny is None:
         return "—"
+    if str(get_locale()) == "en":
+        return english_money(amount_cny)
     if abs(amount_cny) >= 10**8:
         return _("%(value)s 亿元", value=format(amount_cny / 10**8, f",.{digits}f"))
     value = format(amount_cny / 10**4, f",.{digits}f").rstrip("0").rstrip(".")
     return _("%(value)s 万元", value=value)
+
+
+def english_money(amount_cny: int) -> str:
+    size = abs(amount_cny)
+    if size >= 10**9:
+        return f"CNY {amount_cny / 10**9:,.{1 if size < 10**11 else 0}f} billion"
+    if size >= 10**6:
+        millions = f"{amount_cny / 10**6:,.{2 if size < 10**7 else 1}f}"
+        return f"CNY {millions[:-1] if millions.endswith('0') and millions[-3] == '.' else millions} million"
+    return f"CNY {amount_cny:,}"
 
 
 def label(member: LabelledEnum | str | None) -> str:
@@ -71,6 +84,13 @@ def hours_span(hours: float | None) -> str:
     return _("%(d)s 天 %(h)s 小时", d=days, h=rest)
 
 
+def file_size(size_bytes: int) -> str:
+    """A file's size as people read it: "820 KB", "3.4 MB" (decimal, like the 10 MB limit)."""
+    if size_bytes >= 1_000_000:
+        return f"{size_bytes / 1_000_000:.1f} MB"
+    return f"{max((size_bytes + 999) // 1000, 1)} KB"
+
+
 def price_terms(kind: str, rate_min_pct: float, rate_max_pct: float) -> str:
     """A product's price in its own terms: a loan's yearly rate, a guarantee's or a policy's yearly fee,
     and no rate at all for an equity investment (never "0.00%")."""
@@ -88,6 +108,7 @@ def price_terms(kind: str, rate_min_pct: float, rate_max_pct: float) -> str:
 def init_app(app: Flask) -> None:
     app.add_template_filter(price_terms)
     app.add_template_filter(hours_span)
+    app.add_template_filter(file_size)
     app.add_template_filter(wan)
     app.add_template_filter(label)
     app.add_template_filter(local_time)
@@ -97,4 +118,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(number)
     app.add_template_filter(percent)
     app.add_template_filter(code_label(InstitutionKind), "institution_kind_label")
+    app.add_template_filter(code_label(RepaymentMethod), "repayment_label")
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

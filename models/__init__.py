@@ -4,12 +4,14 @@ from .codes import (
     ApplicationStatus,
     Certification,
     CreditRating,
+    DocumentKind,
     Industry,
     InstitutionKind,
     NeedStatus,
     ProductKind,
     ProductStatus,
     RejectReason,
+    RepaymentMethod,
     Role,
     TokenKind,
 )
@@ -29,15 +31,16 @@ from .idempotency import IdempotentRequest
 from .invitation import LeadInvitation
 from .job import ACTIVE_JOB_STATUSES, JOB_STATUSES, Job
 from .mail import OutgoingMail
+from .document import Document, SharedDocument
 
 __all__ = [
     "Base", "UTCDateTime", "db", "now_utc",
-    "ApplicationStatus", "Certification", "CreditRating", "Industry", "InstitutionKind",
-    "NeedStatus", "ProductKind", "ProductStatus", "RejectReason", "Role", "TokenKind",
+    "ApplicationStatus", "Certification", "CreditRating", "DocumentKind", "Industry", "InstitutionKind",
+    "NeedStatus", "ProductKind", "ProductStatus", "RejectReason", "RepaymentMethod", "Role", "TokenKind",
     "AuthToken", "LoginFailure", "User", "hash_password", "verify_dummy_password",
     "Enterprise", "Institution", "MAX_EMPLOYEES", "MAX_IP_COUNT", "MAX_MONEY_CNY", "MAX_RATE_PCT",
     "MAX_TERM_MONTHS", "Product", "FinancingNeed",
     "TRANSITIONS", "Application", "ApplicationEvent", "RankerModel", "AuditEvent", "Consent", "DemoMarket", "Notification",
     "IdempotentRequest", "LeadInvitation", "ACTIVE_JOB_STATUSES", "JOB_STATUSES", "Job",
-    "OutgoingMail",
+    "OutgoingMail", "Document", "SharedDocument",
 ]

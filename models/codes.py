@@ -93,6 +93,27 @@ class ProductKind(LabelledEnum):
     EQUITY_INVESTMENT = "equity_investment", "股权投资", "Equity investment"
 
 
+class RepaymentMethod(LabelledEnum):
+    """How a loan is paid back (the contract's codes for loans, issue 17, use the same words)."""
+
+    EQUAL_INSTALLMENT = "equal_installment", "等额本息", "Equal instalments"
+    INTEREST_ONLY = "interest_only", "先息后本", "Interest only, principal at maturity"
+    BULLET = "bullet", "到期一次还本付息", "Principal and interest at maturity"
+
+
+class DocumentKind(LabelledEnum):
+    """What banks ask a firm for; 其他 for anything else."""
+
+    BUSINESS_LICENSE = "business_license", "营业执照", "Business licence"
+    FINANCIAL_STATEMENTS = "financial_statements", "近两年财务报表", "Financial statements (last two years)"
+    TAX_CERTIFICATE = "tax_certificate", "纳税证明", "Tax certificate"
+    AUDIT_REPORT = "audit_report", "审计报告", "Audit report"
+    PATENT_CERTIFICATE = "patent_certificate", "专利证书", "Patent certificate"
+    QUALIFICATION_CERTIFICATE = "qualification_certificate", "资质证书", "Qualification certificate"
+    BANK_STATEMENT = "bank_statement", "银行流水", "Bank statement"
+    OTHER = "other", "其他材料", "Other"
+
+
 class ProductStatus(LabelledEnum):
     ACTIVE = "active", "上架中", "Active"
     PAUSED = "paused", "已暂停", "Paused"

@@ -18,6 +18,9 @@ class Enterprise(db.Model):
         sa.CheckConstraint("annual_revenue_cny >= 0", name="revenue_not_negative"),
         sa.CheckConstraint("rd_ratio_pct >= 0 AND rd_ratio_pct <= 100", name="rd_ratio_range"),
         sa.CheckConstraint("ip_count >= 0", name="ip_count_not_negative"),
+        sa.CheckConstraint("total_assets_cny IS NULL OR total_assets_cny >= 0", name="assets_not_negative"),
+        sa.CheckConstraint("total_liabilities_cny IS NULL OR total_liabilities_cny >= 0",
+                           name="liabilities_not_negative"),
         sa.Index("ix_enterprises_industry_district", "industry", "district"),
     )
 
@@ -34,6 +37,15 @@ class Enterprise(db.Model):
     credit_rating: Mapped[CreditRating] = mapped_column(enum_column(CreditRating))
     district: Mapped[str] = mapped_column(sa.String(40))
     has_collateral: Mapped[bool] = mapped_column(default=False)
+    # Who the bank calls: asked at registration on the page (the API's older clients may leave them out).
+    contact_name: Mapped[str | None] = mapped_column(sa.String(40))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(11))  # a mainland mobile number
+    legal_representative: Mapped[str | None] = mapped_column(sa.String(40))
+    # Balance-sheet and profit facts for leverage and listing, optional (None: not given).
+    total_assets_cny: Mapped[int | None] = mapped_column(sa.BigInteger)
+    total_liabilities_cny: Mapped[int | None] = mapped_column(sa.BigInteger)
+    net_profit_cny: Mapped[int | None] = mapped_column(sa.BigInteger)  # last year; a loss is negative
+    net_profit_prev_cny: Mapped[int | None] = mapped_column(sa.BigInteger)  # the year before
     # The firm's consent to appear in institutions' leads; off until the firm opts in.
     share_in_leads: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # True for firms created from an imported loan history: they are claimed through the

@@ -38,6 +38,9 @@ class Product(db.Model):
     rate_min_pct: Mapped[float] = mapped_column(sa.Float)
     rate_max_pct: Mapped[float] = mapped_column(sa.Float)
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    # RepaymentMethod codes the product offers; empty where nothing is repaid (guarantees, insurance,
+    # equity) or the method is agreed case by case.
+    repayment_methods: Mapped[list[str]] = mapped_column(CodeList, default=list, server_default="[]")
     status: Mapped[ProductStatus] = mapped_column(
         enum_column(ProductStatus), default=ProductStatus.ACTIVE
     )

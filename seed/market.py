@@ -92,6 +92,8 @@ def draw_enterprises(n: int, rng: np.random.Generator, prng: random.Random) -> t
     registered_offset = rng.integers(0, span, size=n)
 
     rows, taken_names, taken_codes = [], set(), set()
+    # Who answers the bank's call: drawn apart from the market's own draws, so the market stays the same.
+    people = random.Random(f"people-{n}")
     for i in range(n):
         district = names.weighted(prng, names.DISTRICTS)
         registered = max(HISTORY_START + dt.timedelta(days=int(registered_offset[i])),
@@ -113,6 +115,9 @@ def draw_enterprises(n: int, rng: np.random.Generator, prng: random.Random) -> t
             "district": district,
             "has_collateral": bool(collateral[i]),
             "share_in_leads": bool(share[i]),
+            "contact_name": names.person(people),
+            "contact_phone": names.mobile(people),
+            "legal_representative": names.person(people),
             "imported": False,
             "created_at": utc(registered, rng.integers(8 * 3600, 20 * 3600)),
             "updated_at": utc(registered, 20 * 3600),

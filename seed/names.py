@@ -78,3 +78,18 @@ def firm_name(rng: random.Random, industry: str, taken: set[str]) -> str:
         name, n = f"{base}（{n}）", n + 1
     taken.add(name)
     return name
+
+
+SURNAMES = ("王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何",
+            "罗", "高", "林", "谭", "冉", "向", "蒲", "邓", "唐", "熊", "秦")
+GIVEN = ("伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "霞", "平",
+         "刚", "丽", "华", "建国", "晓燕", "海波", "春梅", "志强", "雪梅", "小龙", "德明", "红英", "俊杰")
+MOBILE_PREFIXES = ("135", "136", "138", "139", "150", "152", "158", "177", "180", "183", "186", "187", "189", "199")
+
+
+def person(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN)
+
+
+def mobile(rng: random.Random) -> str:
+    return rng.choice(MOBILE_PREFIXES) + "".join(rng.choice("0123456789") for _ in range(8))

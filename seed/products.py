@@ -35,6 +35,17 @@ TERMS = {
     "equity_investment": KindTerms(("天使投资", "成长期股权投资", "产业基金直投"), ((200, 3000), (500, 5000)), ((36, 84), (48, 96)), (0.0, 0.0), (0.0, 0.0)),
 }
 
+# How each kind is usually repaid in the zone's market (nothing is repaid on a guarantee, a policy or an
+# investment). Fixed per kind, so the seeded market stays the same draw for draw.
+REPAYMENT = {
+    "credit_loan": ["equal_installment", "interest_only"], "gaoxin_dai": ["bullet", "interest_only"],
+    "knowledge_value": ["bullet", "interest_only"], "ip_pledge": ["interest_only"],
+    "equity_pledge": ["bullet", "interest_only"], "equipment_mortgage": ["equal_installment"],
+    "green_loan": ["equal_installment", "interest_only"], "supply_chain": ["bullet"],
+    "renewal_loan": ["interest_only"], "leasing": ["equal_installment"],
+    "guarantee": [], "tech_insurance": [], "equity_investment": [],
+}
+
 BANK_CORE = ("credit_loan", "ip_pledge")
 BANK_FEATURED = ("gaoxin_dai", "knowledge_value")
 BANK_OTHER = ("equity_pledge", "equipment_mortgage", "green_loan", "supply_chain", "renewal_loan", "credit_loan")
@@ -121,6 +132,7 @@ def products(institution_rows: list[dict], rng: random.Random) -> list[dict]:
                 "max_term_months": term_high,
                 "rate_min_pct": rate_min,
                 "rate_max_pct": rate_max,
+                "repayment_methods": sorted(REPAYMENT[kind]),
                 "description": f"{institution['name']}面向高新区科技型中小企业推出的{label}产品。",
                 "status": "active",
                 **eligibility(kind, rng),

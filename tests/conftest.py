@@ -62,12 +62,12 @@ def migrated(database_url):
 
 
 @pytest.fixture
-def app(migrated):
+def app(migrated, tmp_path):
     # Each worker process caches the active model, the catalogue and the institutions' speed figures:
-    # no test may see another's.
+    # no test may see another's. Each test keeps its documents' bytes in a folder of its own.
     scorer.forget()
     listing.forget()
-    app = make_app(migrated)
+    app = make_app(migrated, DOCUMENT_DIR=str(tmp_path / "documents"))
     yield app
     with app.app_context():
         db.session.remove()

@@ -5,6 +5,7 @@ The policy below is the contract's table written once more, by endpoint; a route
 here fails the walk, so a new route's access is decided on purpose.
 """
 import collections
+import io
 import re
 
 import pytest
@@ -13,6 +14,7 @@ from models import Job, db
 from tests.conftest import csrf_token
 from tests.test_admin_ops import sign_in
 from tests.test_api import token_for
+from tests.test_documents import PDF
 from tests.test_institution import PRODUCT
 
 ANYONE = "anyone"
@@ -22,7 +24,8 @@ E, I, A = "enterprise", "institution", "admin"
 POLICY = {
     "public.index": ANYONE, "public.healthz": ANYONE, "public.switch_language": ANYONE, "auth.login": ANYONE,
     "registration.register": ANYONE, "api_enterprise.register": ANYONE, "api_auth.token": ANYONE,
-    "api_products.catalogue": ANYONE, "api-docs.openapi_json": ANYONE,
+    "api_products.catalogue": ANYONE, "api_products.get_product": ANYONE, "market.catalogue": ANYONE,
+    "market.product": ANYONE, "public.privacy": ANYONE, "api-docs.openapi_json": ANYONE,
     "auth.logout": ANYONE,  # signing out when not signed in just goes home
     "auth.account": SIGNED_IN, "auth.two_factor_setup": SIGNED_IN, "auth.password_change": SIGNED_IN, "auth.notification_settings": SIGNED_IN, "auth.second_factor": ANYONE, "api_auth.logout": SIGNED_IN, "api_auth.me": SIGNED_IN,
     "api_enterprise.get_enterprise": {E}, "api_enterprise.patch_enterprise": {E},
@@ -32,6 +35,9 @@ POLICY = {
     "api_applications.get_application": {E, I, A}, "api_applications.withdraw_application": {E},
     "api_applications.decide": {I}, "api_applications.disburse": {I}, "api_products.create_product": {I},
     "api_products.update_product": {I}, "api_matching.leads": {I},
+    "api_documents.list_documents": {E}, "api_documents.upload_document": {E}, "api_documents.get_document": {E},
+    "api_documents.read_document": {E}, "api_documents.delete_document": {E}, "api_documents.list_shared": {E, I},
+    "api_documents.share_documents": {E}, "api_documents.read_shared": {E, I},
 }
 PREFIX_ROLES = (("/enterprise/", {E}), ("/institution/", {I}), ("/admin/", {A}), ("/api/v1/admin/", {A}))
 
@@ -57,13 +63,19 @@ def world(client, make_user):
     applications = {
         k: client.post("/api/v1/applications", json={"need_id": needs[k], "product_id": products[p]},
                        headers=tokens[k]).json["id"] for k, p in (("A", "X"), ("B", "Y"))}
+    documents = {}
+    for k in "AB":  # each firm's document, shared with its application's institution
+        documents[k] = client.post("/api/v1/enterprise/documents", headers=tokens[k], data={
+            "kind": "business_license", "file": (io.BytesIO(PDF), "licence.pdf")}).json["id"]
+        assert client.put(f"/api/v1/applications/{applications[k]}/documents", headers=tokens[k],
+                          json={"document_ids": [documents[k]]}).status_code == 200
     with client.application.app_context():  # a finished training, for the job routes
         job = Job(kind="ranker.train", status="failed", progress=0.1, params={}, attempts=1, error="测试")
         db.session.add(job)
         db.session.commit()
         job_id = job.id
     return {"people": people, "tokens": tokens, "products": products, "needs": needs, "applications": applications,
-            "job": job_id}
+            "job": job_id, "documents": documents}
 
 
 def foreign_ids(world, actor: str) -> dict:
@@ -71,7 +83,8 @@ def foreign_ids(world, actor: str) -> dict:
     firm, bank = ("B", "Y") if actor in ("A", "X", "anon", "admin") else ("A", "X")
     return {"need_id": world["needs"][firm], "application_id": world["applications"][firm],
             "product_id": world["products"][bank], "institution_id": world["people"][bank].institution_id,
-            "user_id": world["people"][firm].id, "code": "en", "job_id": world["job"]}
+            "user_id": world["people"][firm].id, "code": "en", "job_id": world["job"],
+            "document_id": world["documents"][firm]}
 
 
 def routes(app):
@@ -113,6 +126,7 @@ BODIES = {
                                "term_months": 12},
     "api_applications.disburse": {"amount_cny": 500_000},
     "api_products.update_product": {"status": "paused"},
+    "api_documents.share_documents": {"document_ids": []},
     "api_applications.create_application": None,  # filled with the other firm's need below
 }
 

@@ -419,7 +419,7 @@ def test_audit_trail_filters_by_actor_action_and_date(client, admin, make_user, 
     assert_error(client.get("/api/v1/admin/audit?from=31/12/2021", headers=headers), 422, fields=["from"])
     sign_in(client, admin)
     html = client.get(f"/admin/audit?actor={firm.email}").get_data(as_text=True)
-    assert html.count("<code>auth.login</code>") == 1 and f"<td>{firm.email}</td>" in html
+    assert html.count('<code class="small">auth.login</code>') == 1 and f"<strong>{firm.email}</strong> 登录" in html
 
 
 def test_a_row_the_database_refuses_is_reported_and_the_rest_of_its_chunk_kept(client, admin, make_user, app,

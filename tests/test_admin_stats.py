@@ -134,8 +134,17 @@ def test_breakdowns_by_kind_industry_and_month(counted, ctx):
     assert industries == {"next_gen_it": (1, 2, 3, 1, 2, 800_000), "life_health": (2, 3, 4, 3, 0, 2_300_000)}
     months = {m["month"]: (m["needs"], m["applications"], m["approved"], m["rejected"], m["disbursed_amount_cny"])
               for m in figures["monthly"]}
-    assert months == {"2021-02": (1, 2, 1, 1, 800_000), "2021-03": (1, 2, 2, 0, 0), "2021-04": (1, 1, 1, 0, 300_000),
-                      "2021-07": (2, 2, 0, 1, 2_000_000)}
+    assert {k: v for k, v in months.items() if any(v)} == {
+        "2021-02": (1, 2, 1, 1, 800_000), "2021-03": (1, 2, 2, 0, 0), "2021-04": (1, 1, 1, 0, 300_000),
+        "2021-07": (2, 2, 0, 1, 2_000_000)}
+    # every month is drawn, the quiet ones as zeros, up to this month for an open-ended period
+    today = dt.datetime.now(stats.LOCAL).date()
+    listed = [m["month"] for m in figures["monthly"]]
+    assert listed[0] == "2021-02" and listed[-1] == f"{today.year:04d}-{today.month:02d}"
+    assert len(listed) == (today.year - 2021) * 12 + today.month - 2 + 1 and listed == sorted(set(listed))
+    assert months["2021-05"] == months["2022-01"] == (0, 0, 0, 0, 0)
+    ended = [m["month"] for m in stats.market(period=stats.period(end="2021-09-30"))["monthly"]]
+    assert ended == ["2021-02", "2021-03", "2021-04", "2021-05", "2021-06", "2021-07", "2021-08", "2021-09"]
 
 
 def test_institutions_service_figures(counted, ctx):
@@ -264,3 +273,27 @@ def test_unserved_demand_and_plan_targets(counted, client, make_user, app):
     lending = targets["lending_growth"]["years"]
     assert [y["amount_cny"] for y in lending] == [3_100_000]  # one year only: no growth to judge
     assert targets["lending_growth"]["met"] is None
+    # judged on this year so far against the same days of last year, not on the latest year with data
+    today = dt.datetime.now(stats.LOCAL).date()
+    assert targets["lending_growth"]["compared"] == {
+        "from": f"{today.year}-01-01", "to": today.isoformat(), "base_from": f"{today.year - 1}-01-01",
+        "base_to": today.replace(year=today.year - 1, day=min(today.day, 28) if today.month == 2 else today.day)
+        .isoformat(), "amount_cny": 0, "base_amount_cny": 0, "growth": None, "met": None}
+
+
+def test_a_plan_target_compares_this_year_so_far_with_the_same_days_of_last_year(counted, ctx):
+    from matchmaker.admin import targets
+
+    # The counted market lent 800k in Feb, 300k in Apr and 2m in Jul 2021: as seen on 2022-07-10 and 2021-04-30.
+    in_2022 = targets.year_to_date(today=dt.date(2022, 7, 10))
+    assert (in_2022["amount_cny"], in_2022["base_amount_cny"], in_2022["growth"], in_2022["met"]) == (
+        0, 3_100_000, -1.0, False)
+    early = targets.year_to_date(today=dt.date(2021, 4, 30))
+    assert (early["amount_cny"], early["base_amount_cny"], early["growth"]) == (1_100_000, 0, None)
+    leap = targets.year_to_date(today=dt.date(2024, 2, 29))
+    assert (leap["to"], leap["base_to"]) == ("2024-02-29", "2023-02-28")
+    # the yearly history: only the year still running is "so far"
+    running = {t["code"]: t for t in targets.plan_targets(today=dt.date(2021, 12, 30))}["lending_growth"]["years"]
+    assert [(y["year"], y["partial"]) for y in running] == [("2021", True)]
+    over = {t["code"]: t for t in targets.plan_targets(today=dt.date(2022, 2, 1))}["lending_growth"]["years"]
+    assert [(y["year"], y["partial"]) for y in over] == [("2021", False)]

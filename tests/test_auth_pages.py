@@ -4,7 +4,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from models import AuditEvent, Enterprise, User, db
+from models import AuditEvent, Consent, Enterprise, User, db
 from tests.conftest import csrf_token, valid_uscc
 
 GOOD_FORM = {
@@ -23,6 +23,12 @@ GOOD_FORM = {
     "credit_rating": "A",
     "district": "九龙坡区",
     "has_collateral": "y",
+    "contact_name": "王晓燕",
+    "contact_phone": "+86 138-2345-6789",
+    "legal_representative": "李建国",
+    "total_assets": "5600",
+    "total_liabilities": "2100.5",
+    "net_profit": "-120",
     "accept_terms": "y",
 }
 
@@ -59,9 +65,33 @@ def test_registration_creates_the_firm_and_signs_in(client, app):
         assert firm.annual_revenue_cny == 32_005_000  # 3200.5 万元
         assert firm.certifications == ["high_tech_enterprise", "tech_sme"]
         assert firm.share_in_leads is False  # consent is off unless given
+        assert (firm.contact_name, firm.contact_phone, firm.legal_representative) == ("王晓燕", "13823456789", "李建国")
+        assert (firm.total_assets_cny, firm.total_liabilities_cny, firm.net_profit_cny, firm.net_profit_prev_cny) == (
+            56_000_000, 21_005_000, -1_200_000, None)  # 万元 typed, yuan kept; a field left empty is "not given"
         user = db.session.scalar(sa.select(User))
         assert user.email == "owner@yunqi.cn"
         assert user.password_hash.startswith("$argon2id$")
+        consent = db.session.scalar(sa.select(Consent).where(Consent.scope == "privacy_policy"))
+        assert (consent.enterprise_id, consent.version, consent.granted, consent.actor_id) == (
+            firm.id, app.config["PRIVACY_POLICY_VERSION"], True, user.id)
+
+
+@pytest.mark.parametrize(("phone", "problem"), [("", "请填写联系人手机号"), ("1382345678", "11 位中国大陆手机号"),
+                                               ("23823456789", "11 位中国大陆手机号"), ("+1 415 555 0100", "11 位")])
+def test_registration_asks_for_a_contact_with_a_mainland_mobile(client, phone, problem):
+    response = submit(client, "/auth/register", {**GOOD_FORM, "contact_phone": phone, "contact_name": ""})
+    html = response.get_data(as_text=True)
+    errors = field_errors(html)
+    assert response.status_code == 422 and problem in errors["contact_phone"] and "请填写联系人" in errors["contact_name"]
+    assert 'value="李建国"' in html and 'value="5600"' in html  # nothing typed is lost
+
+
+def test_the_privacy_policy_is_a_real_page_with_its_version(client, app):
+    html = client.get("/privacy").get_data(as_text=True)
+    assert app.config["PRIVACY_POLICY_VERSION"] in html
+    for words in ("我们收集哪些信息", "谁能看到", "同意与撤回", "个人信息保护法", "删除"):
+        assert words in html
+    assert 'href="/privacy"' in client.get("/auth/register").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("field, value, form_id, expected", [

@@ -127,6 +127,8 @@ def test_enterprise_journey_register_publish_match_apply_follow(browser, live_se
     page.check("#certifications-high_tech_enterprise")
     page.check("#certifications-tech_sme")
     page.check("#has_collateral")
+    page.fill("#contact_name", "刘金凤")
+    page.fill("#contact_phone", "139 8888 0000")
     page.check("#accept_terms")
     page.click("main button[type=submit]")
     page.wait_for_url(live_server + "/account")
@@ -273,7 +275,10 @@ def test_admin_dashboard_charts_csv_and_training(browser, live_server, full_mark
     page.wait_for_selector("#last-training.alert-success", timeout=120_000)
     assert "已训练并启用" in page.locator("#last-training").inner_text()
     assert page.locator("#active-version").inner_text().startswith("additive-")
+    assert "推荐排序" in page.get_by_test_id("plain-words").inner_text()  # in words first
+    page.locator("#technical summary").click()  # the engineers' figures one click away
     page.wait_for_selector('[data-chart="metrics"][data-rendered="true"] canvas')
+    assert page.locator('[data-chart="metrics"] canvas').first.bounding_box()["width"] > 200
     page.wait_for_selector('[data-chart="reliability"][data-rendered="true"] canvas')
     # History import: an oversized file is stopped before it is sent; a small one is uploaded with
     # progress and its bad line reported in place.

@@ -12,7 +12,7 @@ from matchmaker.applications import decisions
 from matchmaker.errors import Conflict, Forbidden, InvalidInput, NotFound
 from models import (
     Application, ApplicationEvent, ApplicationStatus, AuditEvent, FinancingNeed, LeadInvitation, Notification, Product,
-    db,
+    db, now_utc,
 )
 from tests.rule_helpers import person, refusal, user
 from tests.test_institution import PRODUCT
@@ -68,13 +68,18 @@ def test_only_an_officer_acts_on_applications(market, ctx):
     assert application_of(market).status is ApplicationStatus.SUBMITTED
 
 
-def test_opening_an_application_marks_it_viewed_once_and_records_every_view(market, ctx):
+def test_opening_an_application_marks_it_viewed_once_and_records_each_look(market, ctx):
     officer = user(market["officer"])
     opened = decisions.open_application(actor=officer, application_id=market["application"]["id"])
     first_view = opened.viewed_at
     assert first_view is not None
     decisions.open_application(actor=officer, application_id=market["application"]["id"])
     assert application_of(market).viewed_at == first_view
+    # Opened again within the window: the same look. After it: a look of its own.
+    assert len(db.session.scalars(sa.select(AuditEvent).filter_by(action="profile.view")).all()) == 1
+    window = dt.timedelta(minutes=ctx.config["PROFILE_VIEW_WINDOW_MINUTES"])
+    db.session.execute(sa.update(AuditEvent).values(at=now_utc() - window - dt.timedelta(seconds=1)))
+    decisions.open_application(actor=officer, application_id=market["application"]["id"])
     views = db.session.scalars(sa.select(AuditEvent).filter_by(action="profile.view")).all()
     assert len(views) == 2
     assert {(v.actor_id, v.target_type, v.target_id) for v in views} == {

@@ -97,7 +97,9 @@ def test_a_firm_is_stored_tidied_once_per_credit_code(ctx):
         "id": firm.id, "name": "重庆云启", "uscc": valid_uscc(), "industry": "next_gen_it",
         "founded_on": "2016-05-20", "employees": 86, "annual_revenue_cny": 32_000_000, "rd_ratio_pct": 8.0,
         "ip_count": 14, "certifications": ["high_tech_enterprise", "tech_sme"], "credit_rating": "A",
-        "district": "九龙坡区", "has_collateral": True, "share_in_leads": False}
+        "district": "九龙坡区", "has_collateral": True, "share_in_leads": False, "contact_name": None,
+        "contact_phone": None, "legal_representative": None, "total_assets_cny": None,
+        "total_liabilities_cny": None, "net_profit_cny": None, "net_profit_prev_cny": None}
 
 
 def test_a_firm_changes_its_own_facts_but_not_its_code(ctx):

@@ -261,3 +261,23 @@ def test_every_page_knows_who_is_signed_in_and_the_roles(app):
         g.user = User(email="o@x.cn", role=Role.ADMIN)
         shown = render_template_string("{{ current_user.email }} {{ Role.ADMIN.value }} {{ now().year > 2000 }}")
     assert shown == "o@x.cn admin True"
+
+
+@pytest.mark.parametrize(("yuan", "zh", "en"), [
+    (850_000, "85 万元", "CNY 850,000"), (3_000_000, "300 万元", "CNY 3.0 million"),
+    (1_070_000, "107 万元", "CNY 1.07 million"), (12_345_678, "1,234.57 万元", "CNY 12.3 million"),
+    (300_000_000, "3.00 亿元", "CNY 300.0 million"), (1_200_000_000, "12.00 亿元", "CNY 1.2 billion"),
+    (-1_200_000, "-120 万元", "CNY -1.2 million"), (0, "0 万元", "CNY 0"),
+])
+def test_money_reads_as_each_language_counts_it(app, yuan, zh, en):
+    from flask import session
+
+    from matchmaker.filters import wan
+
+    with app.test_request_context("/"):
+        assert wan(yuan) == zh
+        session["lang"] = "en"
+        from flask_babel import refresh
+
+        refresh()
+        assert wan(yuan) == en

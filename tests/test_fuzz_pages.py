@@ -18,7 +18,8 @@ HOSTILE = [
 ]
 # Every query parameter any page reads, plus one no page knows.
 PARAMETERS = ("offset", "limit", "kind", "rate", "all", "product", "from", "to", "sort", "dir", "status", "order",
-              "q", "role", "actor", "action", "next", "page", "unknown")
+              "q", "role", "actor", "action", "next", "page", "amount", "term", "industry", "collateral",
+              "institution", "download", "unknown")
 RANDOM_EXAMPLES = 8
 
 
@@ -54,7 +55,8 @@ def forms_of(html: str) -> list[dict]:
 def page_paths(app, world, actor) -> list[str]:  # noqa: F811
     ids = {"need_id": world["needs"]["A"], "application_id": world["applications"]["A"],
            "product_id": world["products"]["X"], "institution_id": world["people"]["X"].institution_id,
-           "user_id": world["people"]["A"].id, "code": "en", "job_id": world["job"]}
+           "user_id": world["people"]["A"].id, "code": "en", "job_id": world["job"],
+           "document_id": world["documents"]["A"]}
     if actor == "X":
         ids["application_id"] = world["applications"]["A"]
     paths = []

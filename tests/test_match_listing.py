@@ -193,7 +193,7 @@ def test_the_page_offers_the_sorts_bands_and_pages(client, market, app):
     assert '<option value="speed" selected>' in html
     assert "4 小时" in html and "2 天 12 小时" in html and "暂无记录" in html  # 4 h, 60 h, no history
     api_order = [i["product_name"] for i in _matches(client, market, "sort=speed")["items"]]
-    assert re.findall(r'<div class="fw-bold">([^<]+)</div>', html) == api_order  # the page lists in the API's order
+    assert _names(html) == api_order  # the page lists in the API's order
     everything = client.get(f"/enterprise/needs/{market['need']}?all=1").get_data(as_text=True)
     assert "知识产权贷" in everything and "不符合条件" in everything and "暂停贷" not in everything
 
@@ -227,7 +227,7 @@ def test_a_bad_rate_ceiling_is_named_and_kept(client, market):
 
 
 def _names(html: str) -> list[str]:
-    return re.findall(r'<div class="fw-bold">([^<]+)</div>', html)
+    return re.findall(r'<div class="fw-bold"><a href="/market/products/\d+">([^<]+)</a></div>', html)
 
 
 def test_the_kind_filter_keeps_every_product_of_that_kind_in_order(client, market):

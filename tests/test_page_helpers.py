@@ -112,7 +112,9 @@ def test_the_profile_form_starts_from_what_the_firm_has_stored(app):
                            district="九龙坡区", has_collateral=True, share_in_leads=False,
                            industry=SimpleNamespace(value="life_health"), credit_rating=SimpleNamespace(value="AA"),
                            annual_revenue_cny=32_000_000, rd_ratio_pct=8.5,
-                           certifications=["tech_sme", "high_tech_enterprise"])
+                           certifications=["tech_sme", "high_tech_enterprise"], contact_name="王晓燕",
+                           contact_phone="13823456789", legal_representative=None, total_assets_cny=56_000_000,
+                           total_liabilities_cny=None, net_profit_cny=-1_234_500, net_profit_prev_cny=0)
     with app.test_request_context("/enterprise/profile"):
         form = ProfileForm(formdata=None)
         form.fill(firm)
@@ -120,7 +122,9 @@ def test_the_profile_form_starts_from_what_the_firm_has_stored(app):
             "name": "重庆云启", "industry": "life_health", "founded_on": dt.date(2016, 5, 20), "employees": 86,
             "annual_revenue_cny": 32_000_000, "rd_ratio_pct": 8.5, "ip_count": 14,
             "certifications": ["tech_sme", "high_tech_enterprise"], "credit_rating": "AA", "district": "九龙坡区",
-            "has_collateral": True, "share_in_leads": False}
+            "has_collateral": True, "share_in_leads": False, "contact_name": "王晓燕",
+            "contact_phone": "13823456789", "legal_representative": None, "total_assets_cny": 56_000_000,
+            "total_liabilities_cny": None, "net_profit_cny": -1_234_500, "net_profit_prev_cny": 0}
         firm.certifications = None
         form.fill(firm)
         assert form.certifications.data == []
@@ -141,6 +145,8 @@ def test_the_registration_form_hands_the_service_every_fact_in_its_units(app):
         "founded_on": dt.date(2019, 4, 2), "employees": 40, "annual_revenue_cny": 12_345_000,
         "rd_ratio_pct": 6.5, "ip_count": 9, "certifications": ["tech_sme", "high_tech_enterprise"],
         "credit_rating": "AA", "district": "北碚区", "has_collateral": True, "share_in_leads": True,
+        "contact_name": None, "contact_phone": None, "legal_representative": None, "total_assets_cny": None,
+        "total_liabilities_cny": None, "net_profit_cny": None, "net_profit_prev_cny": None,
     }
     assert type(facts["rd_ratio_pct"]) is float
 

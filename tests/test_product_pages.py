@@ -130,7 +130,7 @@ def test_the_decision_page_starts_from_what_the_firm_asked(client, officer, app,
     page = client.get(f"/institution/applications/{application_id}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert re.search(r"剩余 \d+(\.\d+)? 小时", html)  # the service clock, counting down from the target
+    assert re.search(r"剩余 \d+ (天|小时)", html)  # the service clock, counting down from the target, in days and hours
     assert (_value(html, "approved_amount"), _value(html, "term_months"), _value(html, "rate_pct")) == (
         "235.00", "18", "3.85")
     assert _value(html, "amount") is None  # nothing to disburse before an approval

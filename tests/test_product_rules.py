@@ -14,7 +14,7 @@ from models import AuditEvent, Product, ProductStatus, db
 from tests.rule_helpers import person, refusal, user
 from tests.test_institution import PRODUCT
 
-FLAT = {k: v for k, v in PRODUCT.items() if k != "eligibility"} | PRODUCT["eligibility"]
+FLAT = {k: v for k, v in PRODUCT.items() if k != "eligibility"} | PRODUCT["eligibility"] | {"repayment_methods": []}
 
 
 def problems(**changes) -> dict:
@@ -120,7 +120,7 @@ def test_a_published_product_keeps_its_terms_tidied(officer):
     assert {k: v for k, v in shown.items() if k != "eligibility"} == {
         "id": product.id, "institution_id": officer.institution_id, "name": "科创信用贷", "kind": "credit_loan",
         "min_amount_cny": 100_000, "max_amount_cny": 5_000_000, "min_term_months": 3, "max_term_months": 36,
-        "rate_min_pct": 3.65, "rate_max_pct": 5.5, "description": "", "status": "active",
+        "rate_min_pct": 3.65, "rate_max_pct": 5.5, "description": "", "status": "active", "repayment_methods": [],
         "created_at": product.created_at.isoformat(), "updated_at": product.updated_at.isoformat()}
     assert ProductSchema().dump(bare)["eligibility"]["industries"] == []
     products.update(actor=officer, product_id=bare.id, values={"min_credit_rating": "BBB"})
@@ -177,7 +177,7 @@ def test_the_catalogue_shows_active_products_by_kind_institution_and_amount(offi
     assert len(products.catalogue()[0]) == 20 and products.catalogue()[1] == 22  # twenty to a page
     assert ids(kind="") == ids()
     refused = refusal(InvalidInput, products.catalogue, kind="x")
-    assert (refused.message, refused.fields) == ("未知的产品类型", {"kind": ["未知的产品类型：x"]})
+    assert (refused.message, refused.fields) == ("筛选条件有误", {"kind": ["未知的产品类型：x"]})
 
 
 def test_the_preview_counts_the_open_needs_a_product_would_fit(officer):

@@ -101,8 +101,9 @@ def test_industries_are_sorted_by_money_then_code(edges):
 
 
 def test_a_month_with_only_a_disbursement_shows_zero_for_the_rest(edges):
-    months = {m["month"]: m for m in stats.monthly(stats.Period())}
-    assert sorted(months) == ["2021-01", "2021-02", "2021-03", "2021-05"]
+    months = {m["month"]: m for m in stats.monthly(stats.period(end="2021-06-30"))}
+    assert sorted(months) == ["2021-01", "2021-02", "2021-03", "2021-04", "2021-05", "2021-06"]  # every month
+    assert not any(v for k, v in months["2021-04"].items() if k != "month")
     assert months["2021-05"] == {"month": "2021-05", "needs": 0, "applications": 0, "approved": 0, "rejected": 0,
                                  "disbursed_amount_cny": 700_000}
     assert months["2021-02"] == {"month": "2021-02", "needs": 1, "applications": 1, "approved": 0, "rejected": 1,

@@ -237,7 +237,24 @@ def monthly(p: Period) -> list[dict]:
     collect("approved", Application.decided_at, sa.func.count(), Application.approved_amount_cny.is_not(None))
     collect("rejected", Application.decided_at, sa.func.count(), Application.status == ApplicationStatus.REJECTED)
     collect("disbursed_amount_cny", Application.disbursed_at, sa.func.sum(Application.disbursed_amount_cny))
-    return [series[k] for k in sorted(series)]
+    if not series:
+        return []
+    # Every month from the first with activity to the period's end (today for an open end): a month in
+    # which nothing happened is a zero on the chart, not a jump the eye does not see.
+    last_day = min(p.end or dt.date.max, dt.datetime.now(LOCAL).date())
+    months = _months(min(series), max(max(series), f"{last_day.year:04d}-{last_day.month:02d}"))
+    return [series.get(m) or {"month": m, "needs": 0, "applications": 0, "approved": 0, "rejected": 0,
+                              "disbursed_amount_cny": 0} for m in months]
+
+
+def _months(first: str, last: str) -> list[str]:
+    """"YYYY-MM" from ``first`` to ``last``, both included."""
+    year, month = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
 
 
 def market(*, period: Period, sort: str | None = None, descending: bool | None = None) -> dict:

@@ -24,19 +24,15 @@ def _yearly_disbursed(*where) -> dict[str, int]:
     return {y: int(amount) for y, amount in rows}
 
 
-def _growth(series: dict[str, int], *, where=()) -> list[dict]:
-    """Year-on-year growth. The latest year is usually incomplete: it is compared with the same
-    days of the year before (同比), not with a whole year."""
+def _growth(series: dict[str, int], *, where=(), today: dt.date | None = None) -> list[dict]:
+    """Year-on-year growth of each year. The current year is not over: it is compared with the same
+    days of the year before (同比), not with a whole year; every past year is whole."""
+    today = today or dt.datetime.now(LOCAL).date()
     out, previous = [], None
-    last = db.session.scalar(sa.select(sa.func.max(Application.disbursed_at)).join(
-        Product, Product.id == Application.product_id).where(*where))
     for year, amount in series.items():
-        base, partial = previous, False
-        if last is not None and year == list(series)[-1]:
-            local_last = last.astimezone(LOCAL).date()
-            partial = local_last < dt.date(local_last.year, 12, 31)
-            if partial and previous:
-                base = _same_days_year_before(local_last, where)
+        base, partial = previous, int(year) == today.year
+        if partial and previous:
+            base = _same_days_year_before(today, where)
         growth = round(amount / base - 1, 4) if base else None
         out.append({"year": year, "amount_cny": amount, "growth": growth, "partial": partial,
                     "met": None if growth is None else growth >= GROWTH_TARGET})
@@ -46,24 +42,47 @@ def _growth(series: dict[str, int], *, where=()) -> list[dict]:
 
 def _same_days_year_before(last: dt.date, where) -> int:
     start = dt.datetime(last.year - 1, 1, 1, tzinfo=LOCAL)
-    end = dt.datetime.combine(last.replace(year=last.year - 1) + dt.timedelta(days=1), dt.time(), LOCAL)
+    same_day = dt.date(last.year - 1, last.month, min(last.day, 28) if last.month == 2 else last.day)
+    end = dt.datetime.combine(same_day + dt.timedelta(days=1), dt.time(), LOCAL)
     return int(db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(Application.disbursed_amount_cny), 0))
         .join(Product, Product.id == Application.product_id)
         .where(Application.disbursed_at >= start, Application.disbursed_at < end, *where)))
 
 
-def plan_targets() -> list[dict]:
-    """Each measurable plan figure beside its target; ``met`` is judged on the latest value."""
+def year_to_date(*where, today: dt.date | None = None) -> dict:
+    """This year so far against the same days of last year (同比): the growth a plan target is judged on
+    today. Not the latest year that has data: in 2026 a market whose history ends in 2022 has grown
+    by nothing this year, and saying "2022 against 2021" would answer another question."""
+    today = today or dt.datetime.now(LOCAL).date()
+    start = dt.date(today.year, 1, 1)
+    # 29 February has no day in last year: its year-to-date ends on 28 February.
+    base_end = dt.date(today.year - 1, today.month, min(today.day, 28 if today.month == 2 else today.day))
+
+    def disbursed(first: dt.date, last: dt.date) -> int:
+        since = dt.datetime.combine(first, dt.time(), LOCAL)
+        until = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), LOCAL)
+        return int(db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(Application.disbursed_amount_cny), 0))
+            .join(Product, Product.id == Application.product_id)
+            .where(Application.disbursed_at >= since, Application.disbursed_at < until, *where)))
+
+    amount, base = disbursed(start, today), disbursed(dt.date(today.year - 1, 1, 1), base_end)
+    growth = round(amount / base - 1, 4) if base else None
+    return {"from": start.isoformat(), "to": today.isoformat(), "base_from": f"{today.year - 1}-01-01",
+            "base_to": base_end.isoformat(), "amount_cny": amount, "base_amount_cny": base, "growth": growth,
+            "met": None if growth is None else growth >= GROWTH_TARGET}
+
+
+def plan_targets(*, today: dt.date | None = None) -> list[dict]:
+    """Each measurable plan figure beside its target; growth is judged on this year so far against the
+    same days of last year (``compared``), the yearly history beside it."""
     institutions = db.session.scalar(sa.select(sa.func.count(Institution.id)))
     funds = db.session.scalar(sa.select(sa.func.count(Institution.id)).where(Institution.kind == InstitutionKind.FUND))
-    lending = _growth(_yearly_disbursed())
+    lending = _growth(_yearly_disbursed(), today=today)
     guarantee = (Product.kind == ProductKind.GUARANTEE,)
-    guarantees = _growth(_yearly_disbursed(*guarantee), where=guarantee)
-
-    def latest(series):
-        complete = [row for row in series if row["growth"] is not None]
-        return complete[-1] if complete else None
+    guarantees = _growth(_yearly_disbursed(*guarantee), where=guarantee, today=today)
+    lending_now, guarantees_now = year_to_date(today=today), year_to_date(*guarantee, today=today)
 
     return [
         {"code": "institutions", "label": "金融机构及金融服务机构", "target": INSTITUTIONS_TARGET, "unit": "家",
@@ -71,9 +90,8 @@ def plan_targets() -> list[dict]:
         {"code": "equity_investors", "label": "股权投资机构", "target": EQUITY_INVESTORS_TARGET, "unit": "家",
          "actual": funds, "met": funds >= EQUITY_INVESTORS_TARGET},
         {"code": "lending_growth", "label": "平台促成融资额年增速", "target": GROWTH_TARGET, "unit": "%",
-         "actual": (latest(lending) or {}).get("growth"), "met": (latest(lending) or {}).get("met"),
-         "years": lending},
+         "actual": lending_now["growth"], "met": lending_now["met"], "compared": lending_now, "years": lending},
         {"code": "guarantee_growth", "label": "融资担保额年增速", "target": GROWTH_TARGET, "unit": "%",
-         "actual": (latest(guarantees) or {}).get("growth"), "met": (latest(guarantees) or {}).get("met"),
+         "actual": guarantees_now["growth"], "met": guarantees_now["met"], "compared": guarantees_now,
          "years": guarantees},
     ]

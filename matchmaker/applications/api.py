@@ -10,6 +10,7 @@ from ..api.idempotency import DOC as IDEMPOTENCY
 from ..api.idempotency import idempotent
 from ..auth.current import current_user
 from ..schemas import ListQuerySchema
+from ..documents import services as documents
 from . import decisions, services
 from .schemas import (
     ApplicationCreateSchema, ApplicationListSchema, ApplicationSchema, DecisionSchema, DisbursementSchema,
@@ -28,8 +29,13 @@ ALL_ROLES = (Role.ENTERPRISE, Role.INSTITUTION, Role.ADMIN)
 @bp.alt_response(409, response="CONFLICT")
 @bp.doc(parameters=[IDEMPOTENCY])
 def create_application(body):
-    """Apply to a product with a need (shares the profile with that institution only)"""
-    return services.create(actor=current_user(), **body)
+    """Apply to a product with a need (shares the profile, and the documents named, with that institution only)"""
+    actor = current_user()
+    document_ids = body.pop("document_ids")
+    application = services.create(actor=actor, **body)
+    if document_ids:
+        documents.share(actor=actor, application_id=application.id, document_ids=document_ids)
+    return application
 
 
 @bp.route("/applications", methods=["GET"])

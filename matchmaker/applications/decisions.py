@@ -1,18 +1,21 @@
 """An institution's side of an application: opening it, deciding, disbursing, inviting leads."""
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import sqlalchemy as sa
+from flask import current_app
 
 from models import (
-    Application, ApplicationStatus, Enterprise, FinancingNeed, LeadInvitation, NeedStatus, RejectReason, Role, User,
+    Application, ApplicationStatus, AuditEvent, Enterprise, FinancingNeed, LeadInvitation, NeedStatus, RejectReason, Role, User,
     db, now_utc,
 )
 
 from .. import audit, notifications, scoping, text
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from . import services
+from .clock import clock
 
 
 def _wan(amount_cny: int) -> str:
@@ -26,14 +29,36 @@ def _officer(actor: User) -> None:
 
 def open_application(*, actor: User, application_id: int) -> Application:
     """An officer opens an application: the applicant's profile is shown, so the view is recorded
-    (the firm sees who looked) and the application is marked as viewed the first time."""
+    (the firm sees who looked) and the application is marked as viewed the first time. Reading the
+    file, deciding and landing on it again is one look: the same officer's views of the same firm
+    within ``PROFILE_VIEW_WINDOW_MINUTES`` are recorded once."""
     _officer(actor)
     application = services.get(actor=actor, application_id=application_id)
+    now = now_utc()
     if application.viewed_at is None:
-        application.viewed_at = now_utc()
-    audit.record("profile.view", actor_id=actor.id, target_type="enterprise", target_id=application.enterprise_id,
-                 detail={"application_id": application.id})
+        application.viewed_at = now
+    since = now - dt.timedelta(minutes=current_app.config["PROFILE_VIEW_WINDOW_MINUTES"])
+    looked = db.session.scalar(sa.select(AuditEvent.id).where(
+        AuditEvent.action == "profile.view", AuditEvent.actor_id == actor.id, AuditEvent.target_type == "enterprise",
+        AuditEvent.target_id == application.enterprise_id, AuditEvent.at > since).limit(1))
+    if looked is None:
+        audit.record("profile.view", actor_id=actor.id, target_type="enterprise",
+                     target_id=application.enterprise_id, detail={"application_id": application.id})
     return application
+
+
+def overdue(*, actor: User, now: dt.datetime | None = None, limit: int = 10) -> tuple[list[tuple], int]:
+    """The institution's submitted applications past its promised answer time, the longest waiting
+    first, each with its clock; and how many there are."""
+    _officer(actor)
+    now = now or now_utc()
+    target = actor.institution.service_target_days
+    waiting = db.session.scalars(scoping.applications(actor).where(
+        Application.status == ApplicationStatus.SUBMITTED,
+        # N working days span at least N calendar days: an overdue one was sent more than N days ago.
+        Application.created_at < now - dt.timedelta(days=target)).order_by(Application.created_at)).all()
+    late = [(a, c) for a in waiting if (c := clock(a.created_at, target, now))["overdue"]]
+    return late[:limit], len(late)
 
 
 def decide(*, actor: User, application_id: int, decision: str, approved_amount_cny: int | None = None,

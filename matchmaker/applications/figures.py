@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from models import Application, db
+from models import Application, ApplicationStatus, db
 
 from ..sql import hours_between
 
@@ -38,3 +38,19 @@ def response_hours(*, where=(), group=None) -> dict:
     rows = db.session.execute(sa.select(ranked.c.grp, *columns).group_by(ranked.c.grp)).all()
     return {(None if group is None else r.grp): {name: round(float(getattr(r, name)), 1) for name in PERCENTILES}
             for r in rows}
+
+
+def institution_service(*, institution_id: int) -> dict:
+    """What a firm reading a product asks of its institution: how many applications it has decided on
+    the platform, the share it approved (as the bureau counts it: approved of approved + rejected), and
+    its median hours to a decision. Imported history has no response time but counts as decided."""
+    decided = Application.decided_at.is_not(None)
+    approved, rejected = db.session.execute(
+        sa.select(sa.func.count().filter(decided, Application.approved_amount_cny.is_not(None)),
+                  sa.func.count().filter(decided, Application.status == ApplicationStatus.REJECTED))
+        .where(Application.institution_id == institution_id)
+    ).one()
+    hours = response_hours(where=(Application.institution_id == institution_id,)).get(None, {})
+    return {"decided": approved + rejected,
+            "approval_rate": round(approved / (approved + rejected), 4) if approved + rejected else None,
+            "median_response_hours": hours.get("median")}

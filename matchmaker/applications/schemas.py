@@ -11,6 +11,10 @@ from ..schemas import ROW_ID, Code, StrictSchema
 class ApplicationCreateSchema(StrictSchema):
     need_id = ma.fields.Integer(required=True, strict=True, validate=ROW_ID)
     product_id = ma.fields.Integer(required=True, strict=True, validate=ROW_ID)
+    document_ids = ma.fields.List(ma.fields.Integer(strict=True, validate=ROW_ID), load_default=list,
+                                  validate=ma.validate.Length(max=100), metadata={
+                                      "description": "the firm's documents the institution may see (a consent "
+                                                     "naming them); more can be shared later"})
 
 
 class ApplicationSchema(ma.Schema):

@@ -8,7 +8,9 @@ from flask_babel import gettext as _
 from models import Role, db, now_utc
 
 from ..auth.current import current_user, pages_of
+from ..documents import services as documents
 from ..errors import DomainError
+from ..matching import services as matching
 from ..needs import services as need_services
 from ..views import change, confirmation, writes_on_get
 from . import decisions, services
@@ -27,15 +29,19 @@ def apply(need_id: int):
     product_id = request.form.get("product_id", type=int)
     if product_id is None:
         abort(400)
+    chosen = [int(i) for i in request.form.getlist("document") if i.isdigit() and len(i) < 10]
     try:
         application = services.create(actor=current_user(), need_id=need_id, product_id=product_id)
+        if chosen:
+            documents.share(actor=current_user(), application_id=application.id, document_ids=chosen)
     except DomainError as error:
         if error.status != 409:
             raise  # another firm's need or an unknown product: 404
         db.session.rollback()
         flash(error.message, "warning")
         return redirect(url_for("matches.need", need_id=need_id))
-    flash(_("申请已提交，企业画像仅共享给该机构"), "success")
+    flash(_("申请已提交，企业画像和所选 %(n)s 份材料仅共享给该机构", n=len(set(chosen))) if chosen
+          else _("申请已提交，企业画像仅共享给该机构。可在本页选择提供给机构的材料。"), "success")
     return redirect(url_for("applications.show", application_id=application.id))
 
 
@@ -49,8 +55,10 @@ def index():
 def show(application_id: int):
     item = services.get(actor=current_user(), application_id=application_id)
     advice = services.ADVICE.get(item.reject_reason_code.value) if item.reject_reason_code else None
+    actor = current_user()
     return render_template("applications/firm.html", application=item, advice=advice,
-                           steps=services.timeline(item))
+                           steps=services.timeline(item), documents=documents.get_all(actor=actor),
+                           shared_ids={d.id for d in documents.shared(actor=actor, application_id=item.id)})
 
 
 @firm_pages.route("/applications/<int:application_id>/withdraw", methods=["POST"])
@@ -99,7 +107,9 @@ def _decision_page(item, approve, reject, disburse, status=200):
             disburse.amount.set_yuan(item.approved_amount_cny)
     target = current_user().institution.service_target_days
     return render_template("applications/officer.html", application=item, enterprise=item.need.enterprise,
+                           documents=documents.shared(actor=current_user(), application_id=item.id),
                            approve=approve, reject=reject, disburse=disburse,
+                           match=matching.match_of(need_id=item.need_id, product_id=item.product_id),
                            clock=clock(item.created_at, target, now_utc())), status
 
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from models import Role, User, db
 
+from ..applications import decisions
 from ..errors import Forbidden, TooManyRequests, Unauthorized
 from ..forms import attach_problems
 from ..urls import safe_next
@@ -138,6 +139,7 @@ def account():
         Role.INSTITUTION: "institution/home.html",
         Role.ADMIN: "admin/home.html",
     }[user.role]
+    late = decisions.overdue(actor=user) if user.role is Role.INSTITUTION else ([], 0)
     return render_template(template, user=user, enterprise=user.enterprise,
-                           institution=user.institution)
+                           institution=user.institution, overdue=late[0], overdue_count=late[1])
 

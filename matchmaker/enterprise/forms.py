@@ -13,7 +13,11 @@ DISTRICTS = (
     "渝中区", "大渡口区", "巴南区", "两江新区",
 )
 # The service's field names where the form's differ (its messages are shown next to these).
-FORM_NAMES = {"annual_revenue_cny": "annual_revenue"}
+FORM_NAMES = {"annual_revenue_cny": "annual_revenue", "total_assets_cny": "total_assets",
+              "total_liabilities_cny": "total_liabilities", "net_profit_cny": "net_profit",
+              "net_profit_prev_cny": "net_profit_prev"}
+MONEY_FIELDS = (("total_assets", "total_assets_cny"), ("total_liabilities", "total_liabilities_cny"),
+                ("net_profit", "net_profit_cny"), ("net_profit_prev", "net_profit_prev_cny"))
 
 
 class FirmFactsForm(FlaskForm):
@@ -31,9 +35,19 @@ class FirmFactsForm(FlaskForm):
     district = ChoiceField(_l("所在区县"), choices=[("", "—")] + [(d, d) for d in DISTRICTS])
     has_collateral = BooleanField(_l("有可用于抵押的资产"))
     share_in_leads = BooleanField(_l("同意在金融机构的潜在客户推荐中展示本企业（不含联系方式，可随时关闭）"))
+    contact_name = StringField(_l("联系人"))
+    contact_phone = StringField(_l("联系人手机号"))
+    legal_representative = StringField(_l("法定代表人"))
+    total_assets = WanYuanField(_l("资产总额（万元）"))
+    total_liabilities = WanYuanField(_l("负债总额（万元）"))
+    net_profit = WanYuanField(_l("上年净利润（万元，亏损填负数）"))
+    net_profit_prev = WanYuanField(_l("前年净利润（万元）"))
 
     def values(self) -> dict:
         return {
+            "contact_name": self.contact_name.data or None, "contact_phone": self.contact_phone.data or None,
+            "legal_representative": self.legal_representative.data or None,
+            **{name: getattr(self, field).yuan for field, name in MONEY_FIELDS},
             "name": self.name.data, "industry": self.industry.data, "founded_on": self.founded_on.data,
             "employees": self.employees.data, "annual_revenue_cny": self.annual_revenue.yuan,
             "rd_ratio_pct": float(self.rd_ratio_pct.data) if self.rd_ratio_pct.data is not None else None,
@@ -45,8 +59,11 @@ class FirmFactsForm(FlaskForm):
 
 class ProfileForm(FirmFactsForm):
     def fill(self, enterprise) -> None:
-        for name in ("name", "founded_on", "employees", "ip_count", "district", "has_collateral", "share_in_leads"):
+        for name in ("name", "founded_on", "employees", "ip_count", "district", "has_collateral", "share_in_leads",
+                     "contact_name", "contact_phone", "legal_representative"):
             getattr(self, name).data = getattr(enterprise, name)
+        for field, name in MONEY_FIELDS:
+            getattr(self, field).set_yuan(getattr(enterprise, name))
         self.industry.data = enterprise.industry.value
         self.credit_rating.data = enterprise.credit_rating.value
         self.annual_revenue.set_yuan(enterprise.annual_revenue_cny)
@@ -55,6 +72,9 @@ class ProfileForm(FirmFactsForm):
 
 
 class RegisterForm(FirmFactsForm):
+    # The bank calls someone: asked of every firm that registers on the page.
+    contact_name = StringField(_l("联系人"), [required(_l("请填写联系人"))])
+    contact_phone = StringField(_l("联系人手机号"), [required(_l("请填写联系人手机号"))])
     email = EmailField(_l("登录邮箱"), [required(_l("请填写邮箱"))])
     password = PasswordField(_l("密码（至少 10 个字符）"), [required(_l("请填写密码"))])
     password_confirm = PasswordField(

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import current_app
 
-from models import Role, User, db
+from models import Consent, Role, User, db
 
 from .. import audit
 from ..auth import services as accounts
@@ -39,4 +39,10 @@ def create(*, email: str, password: str, facts: Mapping[str, Any], language: str
                                 language=language if language in current_app.config["LANGUAGES"] else "zh")
     db.session.flush()
     audit.record("auth.register", actor_id=user.id, target_type="enterprise", target_id=enterprise.id)
+    # Registering is agreeing to the service agreement and privacy policy in force: which text, kept.
+    version = current_app.config["PRIVACY_POLICY_VERSION"]
+    db.session.add(Consent(enterprise_id=enterprise.id, scope="privacy_policy", version=version, granted=True,
+                           actor_id=user.id))
+    audit.record("consent.change", actor_id=user.id, target_type="enterprise", target_id=enterprise.id,
+                 detail={"scope": "privacy_policy", "version": version, "granted": True})
     return user

@@ -22,6 +22,16 @@ class EnterpriseFactsSchema(StrictSchema):
     credit_rating = Code(CreditRating, required=True)
     district = ma.fields.String(required=True)
     has_collateral = ma.fields.Boolean(required=True)
+    contact_name = ma.fields.String(allow_none=True, load_default=None)
+    contact_phone = ma.fields.String(allow_none=True, load_default=None, metadata={
+        "description": "a mainland mobile number; stored as its 11 digits"})
+    legal_representative = ma.fields.String(allow_none=True, load_default=None)
+    total_assets_cny = ma.fields.Integer(strict=True, allow_none=True, load_default=None)
+    total_liabilities_cny = ma.fields.Integer(strict=True, allow_none=True, load_default=None)
+    net_profit_cny = ma.fields.Integer(strict=True, allow_none=True, load_default=None,
+                                       metadata={"description": "last year's; a loss is negative"})
+    net_profit_prev_cny = ma.fields.Integer(strict=True, allow_none=True, load_default=None,
+                                            metadata={"description": "the year before's"})
 
 
 class EnterpriseSchema(EnterpriseFactsSchema):
@@ -43,6 +53,13 @@ class EnterprisePatchSchema(StrictSchema):
     credit_rating = Code(CreditRating)
     district = ma.fields.String()
     has_collateral = ma.fields.Boolean()
+    contact_name = ma.fields.String(allow_none=True)
+    contact_phone = ma.fields.String(allow_none=True)
+    legal_representative = ma.fields.String(allow_none=True)
+    total_assets_cny = ma.fields.Integer(strict=True, allow_none=True)
+    total_liabilities_cny = ma.fields.Integer(strict=True, allow_none=True)
+    net_profit_cny = ma.fields.Integer(strict=True, allow_none=True)
+    net_profit_prev_cny = ma.fields.Integer(strict=True, allow_none=True)
     share_in_leads = ma.fields.Boolean(metadata={"description": "consent to appear, without contact details, "
                                                                 "in institutions' leads"})
 

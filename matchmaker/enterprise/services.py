@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,7 +20,11 @@ FACT_FIELDS = (
     "name", "uscc", "industry", "founded_on", "employees", "annual_revenue_cny", "rd_ratio_pct",
     "ip_count", "certifications", "credit_rating", "district", "has_collateral",
 )
-EDITABLE_FIELDS = tuple(f for f in FACT_FIELDS if f != "uscc") + ("share_in_leads",)
+# Who the firm is and its balance sheet: optional (a field left out or empty is "not given").
+OPTIONAL_FIELDS = ("contact_name", "contact_phone", "legal_representative", "total_assets_cny",
+                   "total_liabilities_cny", "net_profit_cny", "net_profit_prev_cny")
+EDITABLE_FIELDS = tuple(f for f in FACT_FIELDS if f != "uscc") + OPTIONAL_FIELDS + ("share_in_leads",)
+MOBILE = re.compile(r"1[3-9][0-9]{9}")  # ASCII digits only (\d would also take other scripts' digits)
 EARLIEST_FOUNDING = dt.date(1949, 10, 1)
 
 
@@ -64,7 +69,39 @@ def check_facts(facts: Mapping[str, Any], *, required: tuple[str, ...] = FACT_FI
     if (district := facts.get("district")) is not None \
             and (problem := text.name_problem(district, label="所在区县", low=1, high=40)):
         add("district", problem)
+    for field, label in (("contact_name", "联系人"), ("legal_representative", "法定代表人")):
+        if (person := facts.get(field)) is not None \
+                and (problem := text.name_problem(person, label=label, low=2, high=40)):
+            add(field, problem)
+    if (phone := facts.get("contact_phone")) is not None and mobile_number(phone) is None:
+        add("contact_phone", "手机号码应为 11 位中国大陆手机号（如 138 0000 0000）")
+    _check_range(facts, "total_assets_cny", 0, MAX_MONEY_CNY, "资产总额", add)
+    _check_range(facts, "total_liabilities_cny", 0, MAX_MONEY_CNY, "负债总额", add)
+    _check_range(facts, "net_profit_cny", -MAX_MONEY_CNY, MAX_MONEY_CNY, "上年净利润", add)
+    _check_range(facts, "net_profit_prev_cny", -MAX_MONEY_CNY, MAX_MONEY_CNY, "前年净利润", add)
     return problems
+
+
+def mobile_number(text_value) -> str | None:
+    """A mainland mobile number as 11 digits, from the ways people type it (spaces, dashes, +86), or None."""
+    if not isinstance(text_value, str):
+        return None
+    digits = re.sub(r"[\s\-()（）]", "", text_value)
+    for prefix in ("+86", "0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
+            digits = digits[len(prefix):]
+    return digits if MOBILE.fullmatch(digits) else None
+
+
+def _optional(field: str, value):
+    """An optional fact as stored: names trimmed, the mobile number as 11 digits, empty as None."""
+    if value is None or value == "":
+        return None
+    if field == "contact_phone":
+        return mobile_number(value)
+    if field in ("contact_name", "legal_representative"):
+        return value.strip()
+    return int(value)
 
 
 def _check_range(facts, field, low, high, label, add) -> None:
@@ -76,7 +113,7 @@ def _check_range(facts, field, low, high, label, add) -> None:
     elif not math.isfinite(value):
         add(field, f"{label}应为有限的数字")
     elif value < low:
-        add(field, f"{label}不能为负数")
+        add(field, f"{label}不能为负数" if low == 0 else f"{label}超出合理范围（最小 {low:,}）")
     elif value > high:
         add(field, f"{label}超出合理范围（最大 {high:,}）")
 
@@ -103,6 +140,7 @@ def create(*, facts: Mapping[str, Any]) -> Enterprise:
         district=facts["district"].strip(),
         has_collateral=bool(facts["has_collateral"]),
         share_in_leads=bool(facts.get("share_in_leads")),
+        **{field: _optional(field, facts.get(field)) for field in OPTIONAL_FIELDS},
     )
     db.session.add(enterprise)
     db.session.flush()
@@ -138,6 +176,8 @@ def update(*, actor, values: Mapping[str, Any]) -> Enterprise:
             value = sorted(set(value or []))
         elif field in ("name", "district"):
             value = value.strip()
+        elif field in OPTIONAL_FIELDS:
+            value = _optional(field, value)
         elif field in ("share_in_leads", "has_collateral"):
             value = bool(value)
         if field == "share_in_leads" and value != enterprise.share_in_leads:
@@ -150,12 +190,18 @@ def update(*, actor, values: Mapping[str, Any]) -> Enterprise:
 
 
 def profile_viewers(*, enterprise_id: int, limit: int = 200) -> list[tuple]:
-    """(time, institution name) of every time an institution opened this firm's profile, newest first."""
-    from models import AuditEvent, Institution, User
+    """(time, institution name, the document's title or None for the profile) of every time an
+    institution opened this firm's profile or one of its documents, newest first."""
+    from models import AuditEvent, Document, Institution, User
 
-    return db.session.execute(
-        sa.select(AuditEvent.at, Institution.name)
-        .join(User, User.id == AuditEvent.actor_id).join(Institution)
-        .where(AuditEvent.action == "profile.view", AuditEvent.target_type == "enterprise",
-               AuditEvent.target_id == enterprise_id)
-        .order_by(AuditEvent.at.desc()).limit(limit)).all()
+    def looks(what, *where):
+        return db.session.execute(
+            sa.select(AuditEvent.at, Institution.name, what)
+            .join(User, User.id == AuditEvent.actor_id).join(Institution, Institution.id == User.institution_id)
+            .where(*where).order_by(AuditEvent.at.desc()).limit(limit)).all()
+
+    profile = looks(sa.null(), AuditEvent.action == "profile.view", AuditEvent.target_type == "enterprise",
+                    AuditEvent.target_id == enterprise_id)
+    papers = looks(Document.title, AuditEvent.action == "document.view", AuditEvent.target_type == "document",
+                   AuditEvent.target_id == Document.id, Document.enterprise_id == enterprise_id)
+    return sorted(profile + papers, key=lambda row: row[0], reverse=True)[:limit]

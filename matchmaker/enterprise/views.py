@@ -2,7 +2,7 @@
 needs, matches and applications are those folders' pages.)"""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -39,7 +39,8 @@ def register():
         unmarked = {key: messages for key, messages in problems.items()
                     if (field := _field_for(form, key)) is not None and not field.errors}
         attach_problems(form, unmarked, prefix="enterprise.", names=FORM_NAMES)
-    return render_template("enterprise/register.html", form=form), sent.status
+    return render_template("enterprise/register.html", form=form,
+                           privacy_version=current_app.config["PRIVACY_POLICY_VERSION"]), sent.status
 
 
 def _field_for(form, key: str):

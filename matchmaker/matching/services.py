@@ -287,3 +287,10 @@ def _clean(value):
     if isinstance(value, np.integer):
         return int(value)
     return value
+
+
+def match_of(*, need_id: int, product_id: int) -> dict | None:
+    """The platform's match of one need with one product (score, eligibility, reasons) as the firm's
+    matches show it, for the officer deciding on it; None once the product has left the shelf.
+    The caller has checked that its actor may see the need."""
+    return next((item for item in kept_ranking(need_id=need_id).items if item["product_id"] == product_id), None)

@@ -63,14 +63,24 @@ def need(need_id: int):
 
 @firm_pages.route("/<int:need_id>/compare")
 def compare(need_id: int):
-    need = need_services.get(actor=current_user(), need_id=need_id)
-    wanted = [int(p) for p in request.args.getlist("product") if p.isdigit()][:COMPARE_AT_MOST]
-    listed = listing.get_all(need_id=need.id, actor=current_user(), limit=None, include_ineligible=True,
+    actor = current_user()
+    need = need_services.get(actor=actor, need_id=need_id)
+    chosen = list(dict.fromkeys(int(p) for p in request.args.getlist("product") if p.isdigit() and len(p) < 10))
+    wanted = chosen[:COMPARE_AT_MOST]
+    listed = listing.get_all(need_id=need.id, actor=actor, limit=None, include_ineligible=True,
                              product_ids=set(wanted))
     if not listed["items"]:
         flash(_("请至少选择一个产品进行比较（最多 3 个）"), "warning")
         return redirect(url_for("matches.need", need_id=need_id))
-    return render_template("matching/compare.html", need=need, items=listed["items"])
+    if len(chosen) > COMPARE_AT_MOST:  # without the page's script a fourth tick arrives here
+        flash(_("最多同时比较 3 个产品：只比较了先选的 3 个，另外 %(n)s 个没有加入。", n=len(chosen) - COMPARE_AT_MOST),
+              "warning")
+    items = sorted(listed["items"], key=lambda i: wanted.index(i["product_id"]))
+    applied, _total = application_services.get_all(actor=actor, need_id=need.id, limit=100)
+    return render_template("matching/compare.html", need=need, items=items,
+                           products={i["product_id"]: product_services.get_public(product_id=i["product_id"])
+                                     for i in items},
+                           applied={a.product_id: a for a in applied})
 
 
 @officer_pages.route("/<int:product_id>/leads")

@@ -25,6 +25,8 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     form = NeedForm()
+    if not form.is_submitted():  # what the profile says the firm owns, until the owner says otherwise
+        form.collateral_offered.data = current_user().enterprise.has_collateral
     sent = submit(form, lambda: services.create(actor=current_user(), values=form.values()),
                   done=_("融资需求已发布，以下是为您匹配的产品"), names=FORM_NAMES)
     if sent.done:

@@ -27,7 +27,9 @@ class ProductQuerySchema(CatalogueQuerySchema):
 @bp.alt_response(401, response="UNAUTHORIZED")
 @bp.alt_response(403, response="FORBIDDEN")
 def catalogue(query):
-    """The public catalogue: active products; filters kind, institution_id, amount_cny (fits the range).
+    """The public catalogue: active products; search q (product or institution name), filters kind,
+    institution_id, amount_cny and term_months (fit the ranges), max_rate_pct, collateral_required, industry;
+    sort id (the order of publication, default), kind, rate, amount, term, newest.
     With mine=true (an institution's token): its own products, paused and retired ones too"""
     if query.pop("mine"):
         items, total = services.get_all(actor=api_actor(Role.INSTITUTION), limit=query["limit"],
@@ -35,6 +37,14 @@ def catalogue(query):
     else:
         items, total = services.catalogue(**query)
     return {"items": items, "total": total}
+
+
+@bp.route("/products/<int:product_id>", methods=["GET"])
+@bp.response(200, ProductSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+def get_product(product_id):
+    """One product of the public catalogue (active ones only; anyone may read it)"""
+    return services.get_public(product_id=product_id)
 
 
 @bp.route("/products", methods=["POST"])

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 
-from models import Certification, CreditRating, Industry, ProductKind
+from models import Certification, CreditRating, Industry, ProductKind, RepaymentMethod
 
 from ..forms import ChoiceField, IntField, MultiChoiceField, NumberField, WanYuanField, required
 
@@ -21,6 +21,7 @@ class ProductForm(FlaskForm):
     max_term_months = IntField(_l("最长期限（月）"), [required()])
     rate_min_pct = NumberField(_l("最低年利率（%）"), [required()])
     rate_max_pct = NumberField(_l("最高年利率（%）"), [required()])
+    repayment_methods = MultiChoiceField(_l("还款方式（担保、保险、股权投资可不选）"), choices=RepaymentMethod.choices())
     description = TextAreaField(_l("产品说明"))
     industries = MultiChoiceField(_l("支持的行业（不选则不限）"), choices=Industry.choices())
     min_years = NumberField(_l("最低经营年限（年）"))
@@ -39,6 +40,7 @@ class ProductForm(FlaskForm):
             "max_amount_cny": self.max_amount.yuan, "min_term_months": self.min_term_months.data,
             "max_term_months": self.max_term_months.data, "rate_min_pct": number(self.rate_min_pct),
             "rate_max_pct": number(self.rate_max_pct), "description": self.description.data or "",
+            "repayment_methods": self.repayment_methods.data or [],
             "industries": self.industries.data or [], "min_years": number(self.min_years) or 0,
             "min_annual_revenue_cny": self.min_revenue.yuan or 0, "min_ip_count": self.min_ip_count.data or 0,
             "required_certifications": self.required_certifications.data or [],
@@ -53,6 +55,7 @@ class ProductForm(FlaskForm):
         self.min_term_months.data, self.max_term_months.data = product.min_term_months, product.max_term_months
         self.rate_min_pct.data, self.rate_max_pct.data = product.rate_min_pct, product.rate_max_pct
         self.description.data = product.description
+        self.repayment_methods.data = list(product.repayment_methods or [])
         self.industries.data = list(product.industries or [])
         self.min_years.data = product.min_years
         self.min_revenue.set_yuan(product.min_annual_revenue_cny)

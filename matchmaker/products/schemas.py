@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from models import Certification, CreditRating, Industry, ProductKind, ProductStatus
+from models import (
+    MAX_RATE_PCT, MAX_TERM_MONTHS, Certification, CreditRating, Industry, ProductKind, ProductStatus, RepaymentMethod,
+)
 
 from ..schemas import AMOUNT, ROW_ID, Code, Codes, ListQuerySchema, StrictSchema
+from .services import CATALOGUE_SORTS
 
 
 class EligibilitySchema(StrictSchema):
@@ -44,6 +47,7 @@ class ProductCreateSchema(StrictSchema):
     max_term_months = ma.fields.Integer(required=True, strict=True)
     rate_min_pct = ma.fields.Float(required=True, allow_nan=False)
     rate_max_pct = ma.fields.Float(required=True, allow_nan=False)
+    repayment_methods = Codes(RepaymentMethod, load_default=list)
     eligibility = ma.fields.Nested(EligibilitySchema, load_default=dict)
     description = ma.fields.String(load_default="")
 
@@ -57,6 +61,7 @@ class ProductPatchSchema(StrictSchema):
     max_term_months = ma.fields.Integer(strict=True)
     rate_min_pct = ma.fields.Float(allow_nan=False)
     rate_max_pct = ma.fields.Float(allow_nan=False)
+    repayment_methods = Codes(RepaymentMethod)
     eligibility = ma.fields.Nested(EligibilityPatchSchema)
     description = ma.fields.String()
     status = Code(ProductStatus)
@@ -82,6 +87,7 @@ class ProductSchema(ma.Schema):
     max_term_months = ma.fields.Integer()
     rate_min_pct = ma.fields.Float()
     rate_max_pct = ma.fields.Float()
+    repayment_methods = Codes(RepaymentMethod, metadata={"description": "empty: nothing to repay, or agreed case by case"})
     description = ma.fields.String()
     status = Code(ProductStatus)
     # One rules schema for every row: building a marshmallow schema per product cost the catalogue's dump.
@@ -97,6 +103,15 @@ class ProductListSchema(ma.Schema):
 
 
 class CatalogueQuerySchema(ListQuerySchema):
+    q = ma.fields.String(validate=ma.validate.Length(max=60), metadata={
+        "description": "words in the product's or the institution's name"})
     kind = Code(ProductKind)
     institution_id = ma.fields.Integer(validate=ROW_ID)
-    amount_cny = ma.fields.Integer(validate=AMOUNT)
+    amount_cny = ma.fields.Integer(validate=AMOUNT, metadata={"description": "fits the amount range"})
+    term_months = ma.fields.Integer(validate=ma.validate.Range(1, MAX_TERM_MONTHS),
+                                    metadata={"description": "fits the term range"})
+    max_rate_pct = ma.fields.Float(validate=ma.validate.Range(0, MAX_RATE_PCT), allow_nan=False,
+                                   metadata={"description": "the product's lowest rate is within it"})
+    collateral_required = ma.fields.Boolean(metadata={"description": "false: only products asking no collateral"})
+    industry = Code(Industry, metadata={"description": "open to this industry (or to every industry)"})
+    sort = Code(list(CATALOGUE_SORTS), load_default="id")

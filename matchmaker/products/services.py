@@ -7,15 +7,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import (
-    MAX_IP_COUNT, MAX_MONEY_CNY, MAX_RATE_PCT, MAX_TERM_MONTHS, Certification, CreditRating, Industry, Product,
-    ProductKind, ProductStatus, Role, User, db,
+    MAX_IP_COUNT, MAX_MONEY_CNY, MAX_RATE_PCT, MAX_TERM_MONTHS, Certification, CreditRating, Industry, Institution,
+    Product, ProductKind, ProductStatus, RepaymentMethod, Role, User, db,
 )
 
 from .. import audit, scoping, text
-from ..errors import Conflict, Forbidden, InvalidInput
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 
 TERMS = ("name", "kind", "min_amount_cny", "max_amount_cny", "min_term_months", "max_term_months", "rate_min_pct",
-         "rate_max_pct", "description")
+         "rate_max_pct", "repayment_methods", "description")
 RULES = ("industries", "min_years", "min_annual_revenue_cny", "min_ip_count", "required_certifications",
          "min_credit_rating", "collateral_required")
 MAX_MIN_YEARS = 100
@@ -71,6 +71,10 @@ def check(values: Mapping[str, Any], *, current: Product | None = None) -> dict[
         unknown = [c for c in certs if c not in Certification.values()]
         if unknown:
             add("required_certifications", f"未知的资质代码：{'、'.join(map(str, unknown))}")
+    if (methods := values.get("repayment_methods")) is not None:
+        unknown = [c for c in methods if c not in RepaymentMethod.values()]
+        if unknown:
+            add("repayment_methods", f"未知的还款方式：{'、'.join(map(str, unknown))}")
     if values.get("min_credit_rating") is not None and values["min_credit_rating"] not in CreditRating.values():
         add("min_credit_rating", f"未知的信用评级：{values['min_credit_rating']}")
     for field, label, high in (("min_years", "经营年限要求", MAX_MIN_YEARS),
@@ -100,7 +104,7 @@ def _apply(product: Product, values: Mapping[str, Any]) -> None:
             value = ProductStatus(value)
         elif field == "min_credit_rating":
             value = CreditRating(value) if value else None
-        elif field in ("industries", "required_certifications"):
+        elif field in ("industries", "required_certifications", "repayment_methods"):
             value = sorted(set(value or []))
         elif field in ("name", "description"):
             value = (value or "").strip()
@@ -152,18 +156,67 @@ def update(*, actor: User, product_id: int, values: Mapping[str, Any]) -> Produc
     return product
 
 
-def catalogue(*, kind: str | None = None, institution_id: int | None = None, amount_cny: int | None = None,
-              limit: int = 20, offset: int = 0):
-    """The public catalogue: active products only."""
+# The catalogue's orders: each a tuple of columns, the id last so that pages never overlap.
+CATALOGUE_SORTS = {
+    "id": lambda: (Product.id,),  # the order of publication: the API's default, as it always was
+    "kind": lambda: (sa.case({k.value: n for n, k in enumerate(ProductKind)}, value=Product.kind),
+                     Product.rate_min_pct, Product.id),
+    "rate": lambda: (Product.rate_min_pct, Product.rate_max_pct, Product.id),
+    "amount": lambda: (Product.max_amount_cny.desc(), Product.id),
+    "term": lambda: (Product.max_term_months.desc(), Product.id),
+    "newest": lambda: (Product.created_at.desc(), Product.id.desc()),
+}
+
+
+def _lists_code(column, code: str):
+    """A code list column holding ``code``. Both databases keep the list as JSON text with the codes
+    quoted, and the codes are the market's own (checked before), so a text match is exact."""
+    return sa.cast(column, sa.Text).contains(f'"{code}"', autoescape=True)
+
+
+def catalogue(*, q: str | None = None, kind: str | None = None, institution_id: int | None = None,
+              amount_cny: int | None = None, term_months: int | None = None, max_rate_pct: float | None = None,
+              collateral_required: bool | None = None, industry: str | None = None, sort: str = "id",
+              limit: int | None = 20, offset: int = 0) -> tuple[list[Product], int]:
+    """The public catalogue (金融超市): active products only, searched by the product's or the
+    institution's name, filtered by the terms a firm asks about, in one of ``CATALOGUE_SORTS``."""
+    problems = {}
     if kind and kind not in ProductKind.values():
-        raise InvalidInput("未知的产品类型", {"kind": [f"未知的产品类型：{kind}"]})
+        problems["kind"] = [f"未知的产品类型：{kind}"]
+    if industry and industry not in Industry.values():
+        problems["industry"] = [f"未知的行业代码：{industry}"]
+    if sort not in CATALOGUE_SORTS:
+        problems["sort"] = [f"未知的排序：{sort}（可选：{'、'.join(CATALOGUE_SORTS)}）"]
+    if problems:
+        raise InvalidInput("筛选条件有误", problems)
     query = sa.select(Product).where(Product.status == ProductStatus.ACTIVE)
+    if q and q.strip():
+        words = q.strip()
+        query = query.join(Institution, Institution.id == Product.institution_id).where(sa.or_(
+            Product.name.icontains(words, autoescape=True), Institution.name.icontains(words, autoescape=True)))
     if kind:
         query = query.where(Product.kind == ProductKind(kind))
     if institution_id is not None:
         query = query.where(Product.institution_id == institution_id)
     if amount_cny is not None:
         query = query.where(Product.min_amount_cny <= amount_cny, Product.max_amount_cny >= amount_cny)
+    if term_months is not None:
+        query = query.where(Product.min_term_months <= term_months, Product.max_term_months >= term_months)
+    if max_rate_pct is not None:  # the contract's rate ceiling: the product's lowest rate within it
+        query = query.where(Product.rate_min_pct <= max_rate_pct)
+    if collateral_required is not None:
+        query = query.where(Product.collateral_required.is_(collateral_required))
+    if industry:  # open to every industry, or naming this one
+        query = query.where(sa.or_(sa.cast(Product.industries, sa.Text) == "[]",
+                                   _lists_code(Product.industries, industry)))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    items = db.session.scalars(query.order_by(Product.id).limit(limit).offset(offset)).all()
-    return items, total
+    items = db.session.scalars(query.order_by(*CATALOGUE_SORTS[sort]()).limit(limit).offset(offset)).all()
+    return list(items), total
+
+
+def get_public(*, product_id: int) -> Product:
+    """An active product as anyone may read it; paused, retired or unknown ones are 404."""
+    product = db.session.get(Product, product_id)
+    if product is None or product.status is not ProductStatus.ACTIVE:
+        raise NotFound("产品不存在或已下架")
+    return product

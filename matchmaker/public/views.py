@@ -20,6 +20,12 @@ def index():
                            product_kinds=list(ProductKind))
 
 
+@bp.route("/privacy")
+def privacy():
+    return render_template("public/privacy.html", version=current_app.config["PRIVACY_POLICY_VERSION"],
+                           document_limit=current_app.config["DOCUMENT_MAX_BYTES"] // 1_000_000)
+
+
 @bp.route("/lang/<code>")
 @writes_on_get
 def switch_language(code: str):

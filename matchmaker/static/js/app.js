@@ -6,6 +6,21 @@ document.addEventListener("DOMContentLoaded", () => {
       form.querySelectorAll("button[type=submit]").forEach((b) => { b.disabled = true; });
     });
   });
+  // A comparison holds at most data-compare-max products: a further tick is undone and the page says why.
+  document.querySelectorAll("form[data-compare-max]").forEach((form) => {
+    const most = Number(form.dataset.compareMax);
+    const note = document.getElementById(form.dataset.compareNote);
+    const boxes = Array.from(document.querySelectorAll(`input[form="${form.id}"][name=product]`));
+    boxes.forEach((box) => box.addEventListener("change", () => {
+      if (box.checked && boxes.filter((b) => b.checked).length > most) {
+        box.checked = false;
+        note.textContent = form.dataset.compareFull;
+        note.hidden = false;
+      } else {
+        note.hidden = true;
+      }
+    }));
+  });
   // Focus the first field with an error, so a phone user sees what to fix.
   const invalid = document.querySelector(".is-invalid");
   if (invalid) { invalid.focus(); }

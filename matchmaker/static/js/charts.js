@@ -29,9 +29,12 @@
       series: [{ name: d.name, type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"], data: d.items,
                  label: { formatter: "{d}%" } }],
     }),
-    by_institution: (d) => ({
+    // On a phone the names get a third of the width and the value axis fewer, non-overlapping ticks.
+    by_institution: (d, narrow) => ({
       color: palette, tooltip: tooltip("axis"), grid: { left: 8, right: 24, top: 8, bottom: 24, containLabel: true },
-      xAxis: { type: "value" }, yAxis: { type: "category", data: d.labels, axisLabel: { width: 180, overflow: "truncate" } },
+      xAxis: { type: "value", splitNumber: narrow ? 2 : 5, axisLabel: { hideOverlap: true } },
+      yAxis: { type: "category", data: d.labels,
+               axisLabel: { width: narrow ? 110 : 180, overflow: "truncate", fontSize: narrow ? 10 : 12, interval: 0 } },
       series: [{ name: d.name, type: "bar", data: d.values }],
     }),
     metrics: (d) => ({
@@ -59,9 +62,13 @@
     const chart = echarts.init(element, null, { renderer: "canvas" });
     // "finished" fires when the entry animation is over: what a screenshot should wait for.
     chart.on("finished", () => { element.dataset.finished = "true"; });
-    chart.setOption(builders[name](data[name]));
+    chart.setOption(builders[name](data[name], element.clientWidth < 576));
     element.dataset.rendered = "true";
     charts.push(chart);
   });
   window.addEventListener("resize", () => charts.forEach((chart) => chart.resize()));
+  // A chart drawn inside a closed <details> had no width: it is drawn to size when the details open.
+  document.querySelectorAll("details").forEach((details) => details.addEventListener("toggle", () => {
+    if (details.open) { charts.forEach((chart) => chart.resize()); }
+  }));
 })();

@@ -1,0 +1,92 @@
+"""Accessibility: axe-core (vendored from the npm registry in tests/vendor/axe-core) run in Chromium on
+every page type of every role, on a phone and a desktop: no serious or critical violation (WCAG 2 A and
+AA: contrast, names, landmarks, ARIA). Also a skip link to the content on every page."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from tests.test_browser import browser, live_server, seeded  # noqa: F401  (fixtures)
+from tests.test_documents import PDF
+
+pytestmark = pytest.mark.browser
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+}"""
+
+
+def _world(app, seeded):  # noqa: F811
+    """One of everything a page shows: a need with matches, an application with a document, a product."""
+    client = app.test_client()
+
+    def token(role):
+        email, password = seeded[role]
+        return {"Authorization": "Bearer " + client.post("/api/v1/auth/token", json={
+            "email": email, "password": password}).json["token"]}
+
+    owner, bank = token("enterprise"), token("institution")
+    product = client.get("/api/v1/products?mine=true&limit=100", headers=bank).json["items"][0]
+    client.patch(f"/api/v1/products/{product['id']}", headers=bank, json={
+        "min_amount_cny": 100_000, "max_amount_cny": 10_000_000, "min_term_months": 1, "max_term_months": 60,
+        "status": "active"})
+    need = client.post("/api/v1/needs", json={"amount_cny": 800_000, "term_months": 12, "purpose": "研发"},
+                       headers=owner).json
+    paper = client.post("/api/v1/enterprise/documents", headers=owner, data={
+        "kind": "business_license", "file": (io.BytesIO(PDF), "licence.pdf")}).json
+    application = client.post("/api/v1/applications", headers=owner, json={
+        "need_id": need["id"], "product_id": product["id"], "document_ids": [paper["id"]]}).json
+    others = [p["id"] for p in client.get("/api/v1/products?limit=3").json["items"]]
+    return {
+        None: ["/", "/market", f"/market/products/{product['id']}", "/privacy", "/auth/login", "/auth/register"],
+        "enterprise": ["/account", "/enterprise/needs", "/enterprise/needs/new", f"/enterprise/needs/{need['id']}",
+                       f"/enterprise/needs/{need['id']}/compare?" + "&".join(f"product={i}" for i in others),
+                       "/enterprise/applications", f"/enterprise/applications/{application['id']}",
+                       "/enterprise/profile", "/enterprise/documents", "/enterprise/profile/views",
+                       "/enterprise/notifications", "/account/password", "/account/notifications"],
+        "institution": ["/account", "/institution/inbox", f"/institution/applications/{application['id']}",
+                        "/institution/products", "/institution/products/new",
+                        f"/institution/products/{product['id']}/leads", "/account/two-factor"],
+        "admin": ["/account", "/admin/", "/admin/users", "/admin/institutions", "/admin/audit", "/admin/ranker",
+                  "/admin/unserved", "/admin/import"],
+    }
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_no_page_has_a_serious_or_critical_accessibility_violation(browser, live_server, seeded, app, size):  # noqa: F811
+    pages = _world(app, seeded)
+    found, walked = {}, 0
+    for role, paths in pages.items():
+        # The pages' own CSP admits only their scripts; axe is the test's, so the context lets it in.
+        context = browser.new_context(locale="zh-CN", viewport=SIZES[size], bypass_csp=True)
+        page = context.new_page()
+        if role:
+            page.goto(live_server + "/auth/login")
+            page.fill("#email", seeded[role][0])
+            page.fill("#password", seeded[role][1])
+            page.click("main button[type=submit]")
+            page.wait_for_url(live_server + "/account")
+        for path in paths:
+            response = page.goto(live_server + path)
+            assert response.status == 200, (role, path, response.status)
+            assert page.locator("a.skip-link[href='#main']").count() == 1 and page.locator("main#main").count() == 1
+            page.add_script_tag(path=str(AXE))
+            violations = page.evaluate(RUN_AXE)
+            walked += 1
+            if violations:
+                found[(role, path)] = violations
+        if role is None:  # a form shown again with its messages
+            page.goto(live_server + "/auth/register")
+            page.click("main button[type=submit]")
+            page.wait_for_load_state()
+            page.add_script_tag(path=str(AXE))
+            if violations := page.evaluate(RUN_AXE):
+                found[(role, "/auth/register (refused)")] = violations
+        context.close()
+    assert walked >= 30
+    assert found == {}
