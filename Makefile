@@ -24,7 +24,7 @@ $(STAMP): requirements.txt
 translations: $(CATALOGS)
 
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -F matchmaker/translations/babel.cfg -k _l --ignore-dirs=".* __pycache__" -o matchmaker/translations/messages.pot .
+	PYTHONPATH=. $(BIN)/pybabel extract -F matchmaker/translations/babel.cfg -k _l --ignore-dirs=".* __pycache__" -o matchmaker/translations/messages.pot .
 	$(BIN)/pybabel update -i matchmaker/translations/messages.pot -d matchmaker/translations --no-fuzzy-matching
 
 run: install

@@ -89,7 +89,7 @@ def register_extensions(app: Flask) -> None:
         with app.app_context():
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
             sa.event.listen(db.engine, "begin", _sqlite_begin)
-    from . import filters, inputs, jobs, security, views
+    from . import filters, inputs, jobs, security, views, wording
     from .auth import current
 
     views.init_app(app)
@@ -101,6 +101,7 @@ def register_extensions(app: Flask) -> None:
     inputs.init_app(app)
     current.init_app(app)
     filters.init_app(app)
+    wording.init_app(app)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

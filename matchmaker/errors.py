@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from models import db
 
 from .error_shape import error_response, flatten_fields
+from .wording import N_
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ def _short(fields: dict[str, list[str]]) -> tuple[dict[str, list[str]], str | No
         return fields, None
     dropped = set(unknown[SHOWN_UNKNOWN_FIELDS:])
     kept = {name: problems for name, problems in fields.items() if name not in dropped}
-    return kept, f"请求包含 {len(unknown)} 个未知字段（只列出前 {SHOWN_UNKNOWN_FIELDS} 个）"
+    return kept, N_("请求包含 %(value)s 个未知字段（只列出前 %(value2)s 个）", value=len(unknown), value2=SHOWN_UNKNOWN_FIELDS)
 
 
 def handle_unexpected(error: Exception):

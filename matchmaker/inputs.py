@@ -17,6 +17,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from .errors import BadRequest, InvalidInput
 from .text import text_problem
+from .wording import N_
 
 WRITING_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -44,20 +45,20 @@ def json_problems(document, *, max_depth: int, max_keys: int, max_items: int) ->
         if not isinstance(value, (dict, list)):
             continue
         if depth >= max_depth:
-            raise BadRequest(f"JSON 嵌套过深（最多 {max_depth} 层）")
+            raise BadRequest(N_("JSON 嵌套过深（最多 %(max_depth)s 层）", max_depth=max_depth))
         if isinstance(value, dict):
             if len(value) > max_keys:
-                raise InvalidInput(f"字段过多：{len(value)} 个（最多 {max_keys} 个）",
-                                   {path or "body": [f"对象最多 {max_keys} 个字段"]})
+                raise InvalidInput(N_("字段过多：%(value)s 个（最多 %(max_keys)s 个）", value=len(value), max_keys=max_keys),
+                                   {path or "body": [N_("对象最多 %(max_keys)s 个字段", max_keys=max_keys)]})
             for key, item in value.items():
                 child = _path(path, key)
                 if (problem := text_problem(key)) is not None:
-                    problems.setdefault(child, []).append(f"字段名{problem}")
+                    problems.setdefault(child, []).append(N_("字段名%(problem)s", problem=problem))
                 stack.append((item, child, depth + 1))
         else:
             if len(value) > max_items:
-                raise InvalidInput(f"列表过长：{len(value)} 项（最多 {max_items} 项）",
-                                   {path or "body": [f"最多 {max_items} 项"]})
+                raise InvalidInput(N_("列表过长：%(value)s 项（最多 %(max_items)s 项）", value=len(value), max_items=max_items),
+                                   {path or "body": [N_("最多 %(max_items)s 项", max_items=max_items)]})
             stack.extend((item, _path(path, index), depth + 1) for index, item in enumerate(value))
     return problems
 
@@ -81,7 +82,7 @@ def read_json_body() -> None:
     try:
         document = json.loads(data)
     except RecursionError:
-        raise BadRequest(f"JSON 嵌套过深（最多 {config['JSON_MAX_DEPTH']} 层）") from None
+        raise BadRequest(N_("JSON 嵌套过深（最多 %(value)s 层）", value=config["JSON_MAX_DEPTH"])) from None
     except ValueError:
         return  # malformed: Flask's parser answers 400 in the usual way
     problems = json_problems(document, max_depth=config["JSON_MAX_DEPTH"], max_keys=config["JSON_MAX_KEYS"],

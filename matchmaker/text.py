@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from .wording import N_
+
 # Unicode categories that draw nothing or reorder what follows: controls (Cc), format characters (Cf:
 # zero-width spaces and joiners, bidi overrides and isolates, BOM), private use (Co), unassigned (Cn),
 # surrogates (Cs) and the line and paragraph separators (Zl, Zp).
@@ -40,21 +42,21 @@ def _invisible(text: str, allowed: frozenset[str] = frozenset()) -> str | None:
 def name_problem(text, *, label: str, low: int = 2, high: int = 120) -> str | None:
     """Why ``text`` is not an acceptable name, or None."""
     if not isinstance(text, str):
-        return f"{label}应为文本"
+        return N_("%(label)s应为文本", label=label)
     stripped = text.strip()
     if not low <= len(stripped) <= high:
-        return f"{label}应为 {low} 到 {high} 个字符"
+        return N_("%(label)s应为 %(low)s 到 %(high)s 个字符", label=label, low=low, high=high)
     if (code := _invisible(stripped)) is not None:
-        return f"{label}包含不可见或控制字符（{code}），请删除后重试"
+        return N_("%(label)s包含不可见或控制字符（%(code)s），请删除后重试", label=label, code=code)
     return None
 
 
 def free_text_problem(text, *, label: str, high: int) -> str | None:
     """Why ``text`` is not acceptable free text (line breaks allowed), or None."""
     if not isinstance(text, str):
-        return f"{label}应为文本"
+        return N_("%(label)s应为文本", label=label)
     if len(text) > high:
-        return f"{label}最多 {high:,} 个字符（现为 {len(text):,} 个）"
+        return N_("%(label)s最多 %(high)s 个字符（现为 %(value)s 个）", label=label, high=f"{high:,}", value=f"{len(text):,}")
     if (code := _invisible(text, ALLOWED_IN_FREE_TEXT)) is not None:
-        return f"{label}包含不可见或控制字符（{code}），请删除后重试"
+        return N_("%(label)s包含不可见或控制字符（%(code)s），请删除后重试", label=label, code=code)
     return None

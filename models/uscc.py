@@ -18,13 +18,13 @@ def check_character(first17: str) -> str:
 def problem(code: str) -> str | None:
     """Why ``code`` is not a valid USCC (in Chinese), or None when it is valid."""
     if len(code) != LENGTH:
-        return f"统一社会信用代码应为 18 位，当前为 {len(code)} 位"
+        return "统一社会信用代码应为 18 位，当前为 %(length)s 位" % {"length": len(code)}
     bad = sorted({ch for ch in code if ch not in VALUE})
     if bad:
-        return f"统一社会信用代码含有不允许的字符：{'、'.join(bad)}（不使用 I、O、S、V、Z）"
+        return "统一社会信用代码含有不允许的字符：%(bad)s（不使用 I、O、S、V、Z）" % {"bad": "、".join(bad)}
     expected = check_character(code[:17])
     if code[17] != expected:
-        return f"统一社会信用代码校验位错误：第 18 位应为 {expected}，请检查是否输入有误"
+        return "统一社会信用代码校验位错误：第 18 位应为 %(expected)s，请检查是否输入有误" % {"expected": expected}
     return None
 
 

@@ -424,12 +424,21 @@ def _add_applications(market: Market, apps: list[dict]) -> None:
         market.events.append(_event(app, None, "submitted", app["created_at"], "企业提交申请"))
         if app["decided_at"] is not None:
             decided = "approved" if app["approved_amount_cny"] is not None else "rejected"
-            note = "" if decided == "approved" else app["reject_reason"]
+            # The notes the platform's own decisions write (matchmaker/applications), so pages say them in
+            # the reader's language like every other.
+            note = ("批准 %(wan)s 万元，年利率 %(rate)s%%" % {"wan": _wan(app["approved_amount_cny"]),
+                                                          "rate": f"{app['rate_pct']:g}"}
+                    if decided == "approved" else app["reject_reason"])
             market.events.append(_event(app, "submitted", decided, app["decided_at"], note))
         if app["status"] == "disbursed":
-            market.events.append(_event(app, "approved", "disbursed", app["disbursed_at"], "已放款"))
+            market.events.append(_event(app, "approved", "disbursed", app["disbursed_at"],
+                                        "放款 %(wan)s 万元" % {"wan": _wan(app["disbursed_amount_cny"])}))
         if app["status"] == "withdrawn":
-            market.events.append(_event(app, "approved", "withdrawn", app["withdrawn_at"], "企业放弃本次授信"))
+            market.events.append(_event(app, "approved", "withdrawn", app["withdrawn_at"], "企业撤回申请"))
+
+
+def _wan(amount_cny: int) -> str:
+    return f"{amount_cny / 10_000:g}"
 
 
 def _event(app: dict, from_status: str | None, to_status: str, at: dt.datetime, note: str) -> dict:

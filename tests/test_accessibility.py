@@ -57,6 +57,15 @@ def _world(app, seeded):  # noqa: F811
     }
 
 
+def sign_in_as(page, base: str, login: tuple[str, str]) -> None:
+    """Sign in on the login page as a person does, and land on the account's home."""
+    page.goto(base + "/auth/login")
+    page.fill("#email", login[0])
+    page.fill("#password", login[1])
+    page.click("main button[type=submit]")
+    page.wait_for_url(base + "/account")
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_no_page_has_a_serious_or_critical_accessibility_violation(browser, live_server, seeded, app, size):  # noqa: F811
     pages = _world(app, seeded)
@@ -66,11 +75,7 @@ def test_no_page_has_a_serious_or_critical_accessibility_violation(browser, live
         context = browser.new_context(locale="zh-CN", viewport=SIZES[size], bypass_csp=True)
         page = context.new_page()
         if role:
-            page.goto(live_server + "/auth/login")
-            page.fill("#email", seeded[role][0])
-            page.fill("#password", seeded[role][1])
-            page.click("main button[type=submit]")
-            page.wait_for_url(live_server + "/account")
+            sign_in_as(page, live_server, seeded[role])
         for path in paths:
             response = page.goto(live_server + path)
             assert response.status == 200, (role, path, response.status)

@@ -13,8 +13,9 @@ import sqlalchemy as sa
 from models import AuditEvent, Consent, Document, SharedDocument, db
 from tests.conftest import csrf_token
 from tests.rule_helpers import use_cheap_argon2
+from tests.test_admin_ops import sign_in
 from tests.test_api import assert_error, token_for
-from tests.test_auth_pages import field_errors, submit
+from tests.test_auth_pages import field_errors
 from tests.test_institution import market_of
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -213,10 +214,6 @@ def test_the_s3_store_holds_the_bytes_when_configured(client, market, app, monke
 # ---------------------------------------------------------------- the pages
 
 
-def _sign_in(client, person):
-    assert submit(client, "/auth/login", {"email": person.email, "password": person.password}).status_code == 302
-
-
 def _upload_page(client, data, name, kind="business_license", title=""):
     token = csrf_token(client.get("/enterprise/documents").get_data(as_text=True))
     return client.post("/enterprise/documents", data={"csrf_token": token, "kind": kind, "title": title,
@@ -225,7 +222,7 @@ def _upload_page(client, data, name, kind="business_license", title=""):
 
 def test_the_firm_uploads_shares_and_the_officer_opens_on_the_pages(client, market, app):
     firm, officer = market["firm"], market["officer"]
-    _sign_in(client, firm)
+    sign_in(client, firm)
     refused = _upload_page(client, EXECUTABLE, "营业执照.pdf", title="营业执照正本")
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "只接受 PDF、JPEG 或 PNG" in field_errors(html)["file"]
@@ -245,7 +242,7 @@ def test_the_firm_uploads_shares_and_the_officer_opens_on_the_pages(client, mark
     assert "checked" in re.search(rf'<input[^>]*value="{document.id}"[^>]*>',
                                   client.get(f"/enterprise/applications/{application}").get_data(as_text=True)).group(0)
     client.post("/auth/logout", data={"csrf_token": csrf_token(client.get("/account").get_data(as_text=True))})
-    _sign_in(client, officer)
+    sign_in(client, officer)
     file_page = client.get(f"/institution/applications/{application}").get_data(as_text=True)
     link = f"/institution/applications/{application}/documents/{document.id}"
     assert link in file_page and "营业执照正本" in file_page
@@ -253,7 +250,7 @@ def test_the_firm_uploads_shares_and_the_officer_opens_on_the_pages(client, mark
     assert opened.status_code == 200 and opened.data == PDF and opened.mimetype == "application/pdf"
     assert len(_audits(app, "document.view")) == 1
     client.post("/auth/logout", data={"csrf_token": csrf_token(client.get("/account").get_data(as_text=True))})
-    _sign_in(client, firm)
+    sign_in(client, firm)
     looks = client.get("/enterprise/profile/views").get_data(as_text=True)
     assert "材料：营业执照正本" in looks
 
@@ -263,13 +260,13 @@ def test_another_institutions_officer_gets_404_for_a_document_page(client, marke
     application = market["application"]["id"]
     licence = upload(client, owner, PDF).json["id"]
     client.put(f"/api/v1/applications/{application}/documents", headers=owner, json={"document_ids": [licence]})
-    _sign_in(client, make_user("institution"))
+    sign_in(client, make_user("institution"))
     assert client.get(f"/institution/applications/{application}/documents/{licence}").status_code == 404
 
 
 def test_deleting_on_the_page_asks_first(client, market, app):
     licence = upload(client, market["owner"], PDF).json["id"]
-    _sign_in(client, market["firm"])
+    sign_in(client, market["firm"])
     token = csrf_token(client.get("/enterprise/documents").get_data(as_text=True))
     asked = client.post(f"/enterprise/documents/{licence}/delete", data={"csrf_token": token})
     assert asked.status_code == 200 and "确认删除" in asked.get_data(as_text=True)
@@ -290,7 +287,7 @@ def test_documents_chosen_as_the_firm_applies_are_shared_with_that_application(c
     listed = client.get(f"/api/v1/applications/{made.json['id']}/documents", headers=market["bank"]).json
     assert [d["id"] for d in listed["items"]] == [statements]
     # on the product page, with the boxes ticked
-    _sign_in(client, market["firm"])
+    sign_in(client, market["firm"])
     other = client.post("/api/v1/needs", json={"amount_cny": 1_500_000, "term_months": 12}, headers=owner).json
     page = client.get(f"/market/products/{market['product']['id']}").get_data(as_text=True)
     assert f'id="doc-{other["id"]}-{licence}"' in page and "和勾选的材料仅共享给" in page

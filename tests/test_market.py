@@ -309,3 +309,32 @@ def test_the_landing_page_leads_into_the_catalogue_and_promises_nothing_missing(
         assert f'href="/market?kind={kind}"' in html
     assert 'href="/market"' in html
     assert "在线申请。" not in html and "暂不受理在线申请" in html
+
+
+def _statements(app, client, path: str) -> int:
+    from models import db as database
+
+    count = []
+    with app.app_context():
+        engine = database.engine
+    listener = lambda *_args: count.append(1)  # noqa: E731
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    return len(count)
+
+
+def test_the_catalogue_reads_its_institutions_in_one_go(client, shelf, make_user, app):
+    """The shelf names each product's institution: the queries do not grow with the institutions shown."""
+    paths = ("/market", "/api/v1/products?limit=100")
+    for path in paths:  # the first request of a worker reads what it then keeps
+        client.get(path)
+    before = {path: _statements(app, client, path) for path in paths}
+    for _ in range(4):
+        officer = make_user("institution")
+        bank = token_for(client, officer.email, officer.password)
+        assert client.post("/api/v1/products", json=PRODUCT, headers=bank).status_code == 201
+    after = {path: _statements(app, client, path) for path in before}
+    assert after == before

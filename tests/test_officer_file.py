@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from models import Application, AuditEvent, db, now_utc
 from tests.conftest import csrf_token
 from tests.rule_helpers import use_cheap_argon2
-from tests.test_auth_pages import submit
+from tests.test_admin_ops import sign_in
 from tests.test_institution import market_of
 
 
@@ -20,10 +20,6 @@ from tests.test_institution import market_of
 def market(client, make_user, monkeypatch):
     use_cheap_argon2(monkeypatch)
     return market_of(client, make_user("institution"), make_user("enterprise", has_collateral=True))
-
-
-def _sign_in(client, person):
-    assert submit(client, "/auth/login", {"email": person.email, "password": person.password}).status_code == 302
 
 
 def _age(app, application_id: int, hours: float) -> None:
@@ -45,7 +41,7 @@ def test_the_file_holds_the_need_the_match_reasons_and_the_profile_collateral(cl
 
         db.session.get(FinancingNeed, market["need"]["id"]).purpose = "采购研发设备\n扩建中试线"
         db.session.commit()
-    _sign_in(client, market["officer"])
+    sign_in(client, market["officer"])
     html = client.get(f"/institution/applications/{market['application']['id']}").get_data(as_text=True)
     assert re.search(r'data-testid="purpose">采购研发设备\n扩建中试线<', html)
     assert re.search(r'data-testid="collateral-offered">否<', html)  # this need offers none ...
@@ -63,7 +59,7 @@ def test_the_file_holds_the_need_the_match_reasons_and_the_profile_collateral(cl
 
 def test_a_paused_product_leaves_no_match_but_the_file_still_opens(client, market):
     client.patch(f"/api/v1/products/{market['product']['id']}", json={"status": "paused"}, headers=market["bank"])
-    _sign_in(client, market["officer"])
+    sign_in(client, market["officer"])
     html = client.get(f"/institution/applications/{market['application']['id']}").get_data(as_text=True)
     assert "该产品已不在架，平台不再给出匹配分析" in html
 
@@ -71,7 +67,7 @@ def test_a_paused_product_leaves_no_match_but_the_file_still_opens(client, marke
 @pytest.mark.parametrize("owns", [True, False])
 def test_a_new_need_offers_collateral_as_the_profile_says(client, make_user, monkeypatch, owns):
     use_cheap_argon2(monkeypatch)
-    _sign_in(client, make_user("enterprise", has_collateral=owns))
+    sign_in(client, make_user("enterprise", has_collateral=owns))
     html = client.get("/enterprise/needs/new").get_data(as_text=True)
     box = re.search(r'<input[^>]*id="collateral_offered"[^>]*>', html).group(0)
     assert ("checked" in box) is owns
@@ -84,7 +80,7 @@ def test_the_workbench_lists_the_overdue_applications(client, market, make_user,
     fresh = client.post("/api/v1/applications", json={"need_id": need["id"], "product_id": market["product"]["id"]},
                         headers=owner).json["id"]
     _age(app, late, hours=24 * 9 + 5)  # three working days are long past, whatever the weekday
-    _sign_in(client, market["officer"])
+    sign_in(client, market["officer"])
     box = re.search(r'data-testid="overdue">(.*?)</div></div>', client.get("/account").get_data(as_text=True),
                     re.S).group(1)
     assert f"/institution/applications/{late}" in box and f"/institution/applications/{fresh}" not in box
@@ -98,7 +94,7 @@ def test_the_workbench_lists_the_overdue_applications(client, market, make_user,
 
 def test_waiting_time_reads_in_days_and_hours(client, market, app):
     _age(app, market["application"]["id"], hours=51.7)
-    _sign_in(client, market["officer"])
+    sign_in(client, market["officer"])
     inbox = client.get("/institution/inbox").get_data(as_text=True)
     assert "已等待 2 天 4 小时" in inbox and "小时，" not in inbox
     page = client.get(f"/institution/applications/{market['application']['id']}").get_data(as_text=True)
@@ -107,7 +103,7 @@ def test_waiting_time_reads_in_days_and_hours(client, market, app):
 
 def test_one_decision_records_one_profile_view(client, market, make_user, app):
     firm_id, application_id = market["firm"].enterprise_id, market["application"]["id"]
-    _sign_in(client, market["officer"])
+    sign_in(client, market["officer"])
     page = client.get(f"/institution/applications/{application_id}").get_data(as_text=True)
     refused = client.post(f"/institution/applications/{application_id}/decision",
                           data={"decision": "approve", "approved_amount": "", "rate_pct": "4", "term_months": "12",

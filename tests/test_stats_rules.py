@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from matchmaker.admin import stats
+from matchmaker.applications.figures import approval_rate
 from models import FinancingNeed, Institution, Product, db
 from tests.test_admin_stats import PRODUCT_TERMS, _app, _firm, utc
 
@@ -142,7 +143,7 @@ def test_an_institution_without_applications_has_zeros_not_blanks(ctx):
 @pytest.mark.parametrize("approved, rejected, rate", [(0, 0, None), (1, 1, 0.5), (2, 1, 0.6667), (1, 0, 1.0),
                                                       (0, 3, 0.0), (1, 2, 0.3333)])
 def test_the_approval_rate_is_approved_over_decided_to_four_places(approved, rejected, rate):
-    assert stats._rate(approved, rejected) == rate
+    assert approval_rate(approved, rejected) == rate
 
 
 def test_each_institution_row_names_it_and_counts_only_its_active_products_of_the_period(edges):

@@ -7,6 +7,7 @@ import io
 from models import User
 
 from .. import audit
+from ..wording import N_
 from . import stats
 
 HEADLINE = (("enterprises", "企业数"), ("institutions", "金融机构数"), ("products", "上架产品数"),
@@ -47,7 +48,8 @@ def stats_csv(stats: dict) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)  # the excel dialect: "\r\n" after every row
     period = stats.get("period") or {}
-    writer.writerow(["高新金服 市场统计", _cell(f"{period.get('from') or '开始'} 至 {period.get('to') or '今'}")])
+    writer.writerow(["高新金服 市场统计", _cell(N_("%(value)s 至 %(value2)s", value=period.get("from") or "开始",
+                                                         value2=period.get("to") or "今"))])
     writer.writerow([])
     writer.writerow(["指标", "代码", "数值"])
     for key, label in HEADLINE:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from models import Application, ApplicationEvent, Enterprise, FinancingNeed, db
 
 from ..sql import LOCAL
+from ..wording import N_
 
 CHUNK = 500
 IMPORTED_DISTRICT = "未登记"  # the loan export carries no district
@@ -103,7 +104,7 @@ def _one_by_one(chunk: list[tuple[int, dict]], *, actor_id: int) -> tuple[list[d
             with db.session.begin_nested():
                 repeated += _write([(line, values)], actor_id=actor_id)
         except sa.exc.IntegrityError as error:
-            failed.append({"line": line, "error": f"数据库拒绝了该行：{error.orig.__class__.__name__}"})
+            failed.append({"line": line, "error": N_("数据库拒绝了该行：%(value)s", value=error.orig.__class__.__name__)})
     return repeated, failed
 
 

@@ -23,6 +23,7 @@ from ..sql import LOCAL
 from ..enterprise import services as enterprise_services
 from ..errors import InvalidInput
 from ..needs import services as need_services
+from ..wording import N_
 
 COLUMNS = ("uscc", "enterprise_name", "industry", "founded_on", "employees", "annual_revenue_cny", "rd_ratio_pct",
            "ip_count", "certifications", "credit_rating", "has_collateral", "product_id", "amount_cny", "term_months",
@@ -47,10 +48,11 @@ def _number(row: dict, field: str, problems: dict, kind: type = int):
     try:
         value = kind(text)
     except ValueError:
-        problems.setdefault(field, []).append(f"应为{'整数' if kind is int else '数字'}：{text[:40]}")
+        problems.setdefault(field, []).append(N_("应为%(value)s：%(value2)s", value="整数" if kind is int else "数字",
+                                                  value2=text[:40]))
         return None
     if kind is float and not math.isfinite(value):
-        problems.setdefault(field, []).append(f"应为有限的数字：{text[:40]}")
+        problems.setdefault(field, []).append(N_("应为有限的数字：%(value)s", value=text[:40]))
         return None
     return value
 
@@ -63,7 +65,7 @@ def _date(row: dict, field: str, problems: dict) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        problems.setdefault(field, []).append(f"日期格式应为 YYYY-MM-DD：{text}")
+        problems.setdefault(field, []).append(N_("日期格式应为 YYYY-MM-DD：%(text)s", text=text))
         return None
 
 
@@ -97,10 +99,10 @@ def parse_row(row: dict, *, products: dict[int, Product], today: dt.date) -> dic
             problems.setdefault(field, []).extend(messages)
     product_id = _number(row, "product_id", problems)
     if product_id is not None and product_id not in products:
-        problems.setdefault("product_id", []).append(f"未知的产品：{product_id}")
+        problems.setdefault("product_id", []).append(N_("未知的产品：%(product_id)s", product_id=product_id))
     decision = (row.get("decision") or "").strip()
     if decision not in DECISIONS:
-        problems["decision"] = [f"应为 {'、'.join(DECISIONS)} 之一：{decision or '（空）'}"]
+        problems["decision"] = [N_("应为 %(value)s 之一：%(value2)s", value="、".join(DECISIONS), value2=decision or "（空）")]
     approved = _number(row, "approved_amount_cny", problems)
     rate = _number(row, "rate_pct", problems, float)
     if decision == "rejected" and (approved is not None or rate is not None):
@@ -112,9 +114,10 @@ def parse_row(row: dict, *, products: dict[int, Product], today: dt.date) -> dic
             problems["approved_amount_cny"] = ["批准金额应大于 0"]
         elif approved is not None and product_id in products and approved > products[product_id].max_amount_cny:
             problems["approved_amount_cny"] = [
-                f"批准金额超过该产品上限 {products[product_id].max_amount_cny:,} 元：{approved:,}"]
+                N_("批准金额超过该产品上限 %(value)s 元：%(approved)s", value=f"{products[product_id].max_amount_cny:,}",
+                   approved=f"{approved:,}")]
         elif approved is not None and approved > MAX_MONEY_CNY:
-            problems["approved_amount_cny"] = [f"批准金额超出上限 {MAX_MONEY_CNY:,} 元"]
+            problems["approved_amount_cny"] = [N_("批准金额超出上限 %(value)s 元", value=f"{MAX_MONEY_CNY:,}")]
         if rate is None and "rate_pct" not in problems:
             problems["rate_pct"] = ["获批的申请须填写利率"]
         elif rate is not None and not 0 <= rate <= 36:
@@ -139,14 +142,15 @@ def _reader(data: bytes) -> csv.DictReader:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InvalidInput("文件不是 UTF-8 编码", {"file": [f"文件不是 UTF-8 编码（第 {error.start} 字节）"]}) from None
+        raise InvalidInput("文件不是 UTF-8 编码",
+                           {"file": [N_("文件不是 UTF-8 编码（第 %(start)s 字节）", start=error.start)]}) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [name.strip() for name in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]
     if not header:
         raise InvalidInput("文件为空", {"file": ["文件为空，至少应有表头一行"]})
     if missing:
-        raise InvalidInput("表头缺少列", {"file": [f"表头缺少列：{', '.join(missing)}"]})
+        raise InvalidInput("表头缺少列", {"file": [N_("表头缺少列：%(value)s", value=", ".join(missing))]})
     reader.fieldnames = header
     return reader
 
@@ -166,7 +170,7 @@ def import_csv(*, actor: User, data: bytes, today: dt.date | None = None,
     for row in reader:
         line = reader.line_num
         if None in row or any(v is None for v in row.values()):
-            rejected.append({"line": line, "error": f"列数应为 {len(COLUMNS)}"})
+            rejected.append({"line": line, "error": N_("列数应为 %(value)s", value=len(COLUMNS))})
             continue
         try:
             checked.append((line, parse_row(row, products=products, today=today)))

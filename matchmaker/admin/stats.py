@@ -16,9 +16,10 @@ from models import (
     Application, ApplicationStatus, Enterprise, FinancingNeed, Institution, Product, ProductStatus, db,
 )
 
-from ..applications.figures import response_hours
+from ..applications.figures import approval_rate, response_hours
 from ..errors import InvalidInput
 from ..sql import LOCAL, due_epoch_days, epoch_days, local_month
+from ..wording import N_
 
 @dataclass(frozen=True)
 class Period:
@@ -73,7 +74,7 @@ def period(*, start: str | None = None, end: str | None = None) -> Period:
         try:
             days[field] = dt.date.fromisoformat(value)
         except ValueError:
-            problems[field] = [f"日期格式应为 YYYY-MM-DD：{value}"]
+            problems[field] = [N_("日期格式应为 YYYY-MM-DD：%(value)s", value=value)]
     if not problems and days["from"] and days["to"] and days["from"] > days["to"]:
         problems["to"] = ["结束日期不能早于开始日期"]
     if problems:
@@ -105,14 +106,10 @@ def _application_figures(p: Period) -> list:
     ]
 
 
-def _rate(approved: int, rejected: int) -> float | None:
-    return round(approved / (approved + rejected), 4) if approved + rejected else None
-
-
 def _row(mapping) -> dict:
     # PostgreSQL sums BIGINT columns as NUMERIC; the contract's amounts are integers.
     row = {k: (int(v) if isinstance(v, (int, Decimal)) else v) for k, v in mapping.items()}
-    row["approval_rate"] = _rate(row["approved"], row["rejected"])
+    row["approval_rate"] = approval_rate(row["approved"], row["rejected"])
     return row
 
 
@@ -130,7 +127,7 @@ def headline(p: Period) -> dict:
     )).one()._asdict()
     figures = db.session.execute(sa.select(*_application_figures(p))).one()._asdict()
     result = {**{k: int(v) for k, v in counts.items()}, **{k: int(v) for k, v in figures.items()}}
-    result["approval_rate"] = _rate(result["approved"], result["rejected"])
+    result["approval_rate"] = approval_rate(result["approved"], result["rejected"])
     result["median_response_hours"] = _response_hours(p).get(None, {}).get("median")
     return result
 
@@ -216,7 +213,7 @@ def ranking(rows: list[dict], *, sort: str, descending: bool | None = None) -> l
     """``by_institution`` rows ordered by one figure (names A to Z, figures high to low unless told);
     institutions without the figure yet (no decisions) go last whichever the direction."""
     if sort not in RANKING_SORTS:
-        raise InvalidInput("未知的排序字段", {"sort": [f"可选：{'、'.join(RANKING_SORTS)}"]})
+        raise InvalidInput("未知的排序字段", {"sort": [N_("可选：%(value)s", value="、".join(RANKING_SORTS))]})
     descending = descending_by_default(sort) if descending is None else descending
     ranked = sorted((r for r in rows if r[sort] is not None), key=lambda r: r[sort], reverse=descending)
     return ranked + [r for r in rows if r[sort] is None]

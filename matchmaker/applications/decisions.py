@@ -14,6 +14,7 @@ from models import (
 
 from .. import audit, notifications, scoping, text
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..wording import N_
 from . import services
 from .clock import clock
 
@@ -76,17 +77,21 @@ def decide(*, actor: User, application_id: int, decision: str, approved_amount_c
             problems["approved_amount_cny"] = ["请填写大于 0 的批准金额"]
         elif not product.min_amount_cny <= approved_amount_cny <= product.max_amount_cny:
             problems["approved_amount_cny"] = [
-                f"批准金额应在该产品公布的 {_wan(product.min_amount_cny)} 到 {_wan(product.max_amount_cny)} 万元之间"]
+                N_("批准金额应在该产品公布的 %(wan_low)s 到 %(wan_high)s 万元之间", wan_low=_wan(product.min_amount_cny),
+                   wan_high=_wan(product.max_amount_cny))]
         if rate_pct is None or not math.isfinite(rate_pct) or not product.rate_min_pct <= rate_pct <= product.rate_max_pct:
-            problems["rate_pct"] = [f"年利率应在该产品公布的 {product.rate_min_pct:g}% 到 {product.rate_max_pct:g}% 之间"]
+            problems["rate_pct"] = [N_("年利率应在该产品公布的 %(low)s%% 到 %(high)s%% 之间",
+                                       low=f"{product.rate_min_pct:g}", high=f"{product.rate_max_pct:g}")]
         if term_months is None or not product.min_term_months <= term_months <= product.max_term_months:
             problems["term_months"] = [
-                f"期限应在该产品公布的 {product.min_term_months} 到 {product.max_term_months} 个月之间"]
+                N_("期限应在该产品公布的 %(low)s 到 %(high)s 个月之间", low=product.min_term_months,
+                   high=product.max_term_months)]
         if problems:
             raise InvalidInput("审批信息有误", problems)
         values = {"approved_amount_cny": approved_amount_cny, "rate_pct": rate_pct,
                   "approved_term_months": term_months, "decided_at": now_utc()}
-        to, note = ApplicationStatus.APPROVED, f"批准 {approved_amount_cny / 10_000:g} 万元，年利率 {rate_pct:g}%"
+        to, note = ApplicationStatus.APPROVED, N_("批准 %(wan)s 万元，年利率 %(rate)s%%",
+                                                  wan=_wan(approved_amount_cny), rate=f"{rate_pct:g}")
     elif decision == "reject":
         # The contract's single "reason" may itself be a code; free text alone counts as "other".
         if reason_code is None and reason in RejectReason.values():
@@ -94,7 +99,7 @@ def decide(*, actor: User, application_id: int, decision: str, approved_amount_c
         elif reason_code is None and reason and reason.strip():
             reason_code = RejectReason.OTHER.value
         if reason_code not in RejectReason.values():
-            problems["reason"] = [f"请说明拒绝原因（原因代码可选：{'、'.join(RejectReason.values())}）"]
+            problems["reason"] = [N_("请说明拒绝原因（原因代码可选：%(value)s）", value="、".join(RejectReason.values()))]
         elif reason and (problem := text.free_text_problem(reason, label="拒绝原因", high=text.REASON_MAX)):
             problems["reason"] = [problem]
         if problems:
@@ -109,7 +114,7 @@ def decide(*, actor: User, application_id: int, decision: str, approved_amount_c
                  detail={"decision": decision})
     word = "已获批" if to is ApplicationStatus.APPROVED else "未获批"
     notifications.notify(enterprise_id=application.enterprise_id, kind=f"application.{to.value}",
-                         message=f"您向「{product.name}」提交的申请{word}",
+                         message=N_("您向「%(name)s」提交的申请%(word)s", name=product.name, word=word),
                          link=f"/enterprise/applications/{application.id}", application=application)
     return application
 
@@ -121,9 +126,9 @@ def disburse(*, actor: User, application_id: int, amount_cny: int) -> Applicatio
         raise InvalidInput("放款金额有误", {"amount_cny": ["请填写大于 0 的放款金额"]})
     if application.approved_amount_cny is not None and amount_cny > application.approved_amount_cny:
         raise InvalidInput("放款金额不能超过批准金额",
-                           {"amount_cny": [f"放款金额不能超过批准金额 {application.approved_amount_cny / 10_000:g} 万元"]})
+                           {"amount_cny": [N_("放款金额不能超过批准金额 %(wan)s 万元", wan=_wan(application.approved_amount_cny))]})
     services.transition(application=application, to=ApplicationStatus.DISBURSED, actor=actor,
-                        note=f"放款 {amount_cny / 10_000:g} 万元",
+                        note=N_("放款 %(wan)s 万元", wan=_wan(amount_cny)),
                         values={"disbursed_amount_cny": amount_cny, "disbursed_at": now_utc()})
     # A need is funded once: closing it is conditional too, so of two banks disbursing at once one
     # gets 409; the need's other live applications end, and their banks see why.
@@ -136,7 +141,7 @@ def disburse(*, actor: User, application_id: int, amount_cny: int) -> Applicatio
     audit.record("application.disbursement", actor_id=actor.id, target_type="application", target_id=application.id,
                  detail={"amount_cny": amount_cny})
     notifications.notify(enterprise_id=application.enterprise_id, kind="application.disbursed",
-                         message=f"「{application.product.name}」已放款 {amount_cny / 10_000:g} 万元",
+                         message=N_("「%(value)s」已放款 %(wan)s 万元", value=application.product.name, wan=_wan(amount_cny)),
                          link=f"/enterprise/applications/{application.id}", application=application)
     return application
 
@@ -179,7 +184,7 @@ def invite(*, actor: User, product_id: int, need_id: int) -> None:
     except sa.exc.IntegrityError:
         raise Conflict("已邀请过该企业申请此产品") from None
     notifications.notify(enterprise_id=enterprise_id, kind="invitation",
-                         message=f"{product.institution.name} 邀请您申请「{product.name}」",
+                         message=N_("%(value)s 邀请您申请「%(name)s」", value=product.institution.name, name=product.name),
                          link=f"/enterprise/needs/{need_id}", product=product)
     audit.record("lead.invite", actor_id=actor.id, target_type="need", target_id=need_id,
                  detail={"product_id": product.id})

@@ -40,6 +40,12 @@ def response_hours(*, where=(), group=None) -> dict:
             for r in rows}
 
 
+def approval_rate(approved: int, rejected: int) -> float | None:
+    """The share approved of what was decided, as the bureau counts it (withdrawn applications left out);
+    the statistics and a product's page both say it this way."""
+    return round(approved / (approved + rejected), 4) if approved + rejected else None
+
+
 def institution_service(*, institution_id: int) -> dict:
     """What a firm reading a product asks of its institution: how many applications it has decided on
     the platform, the share it approved (as the bureau counts it: approved of approved + rejected), and
@@ -52,5 +58,5 @@ def institution_service(*, institution_id: int) -> dict:
     ).one()
     hours = response_hours(where=(Application.institution_id == institution_id,)).get(None, {})
     return {"decided": approved + rejected,
-            "approval_rate": round(approved / (approved + rejected), 4) if approved + rejected else None,
+            "approval_rate": approval_rate(approved, rejected),
             "median_response_hours": hours.get("median")}

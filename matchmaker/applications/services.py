@@ -11,6 +11,7 @@ from models import (
 
 from .. import audit, notifications, scoping
 from ..errors import Conflict, Forbidden, InvalidInput
+from ..wording import N_
 
 STATUS_WORDS = {s: s.label for s in ApplicationStatus}
 
@@ -82,7 +83,7 @@ def transition(*, application: Application, to: ApplicationStatus, actor: User, 
     )
     if result.rowcount != 1:
         db.session.refresh(application)
-        raise Conflict(f"申请当前状态为“{application.status.label}”，不能变为“{to.label}”")
+        raise Conflict(N_("申请当前状态为“%(value)s”，不能变为“%(label)s”", value=application.status.label, label=to.label))
     db.session.refresh(application)
     db.session.add(ApplicationEvent(application_id=application.id, from_status=previous, to_status=to,
                                     actor_id=actor.id, note=note))
@@ -97,7 +98,7 @@ def withdraw(*, actor: User, application_id: int, note: str = "企业撤回申�
                values={"withdrawn_at": now_utc()})
     audit.record("application.withdraw", actor_id=actor.id, target_type="application", target_id=application.id)
     notifications.notify(enterprise_id=application.enterprise_id, kind="application.withdrawn",
-                         message=f"您对「{application.product.name}」的申请已撤回",
+                         message=N_("您对「%(value)s」的申请已撤回", value=application.product.name),
                          link=f"/enterprise/applications/{application.id}")
     return application
 

@@ -15,6 +15,7 @@ from models import (
 
 from .. import audit
 from ..errors import Conflict, Forbidden, InvalidInput, TooManyRequests, Unauthorized
+from ..wording import N_
 from . import passwords, sessions, two_factor
 
 MIN_PASSWORD_LENGTH = 10
@@ -52,9 +53,9 @@ def check_password(password: str | None) -> str | None:
     if not password:
         return "请填写密码"
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符"
+        return N_("密码至少需要 %(value)s 个字符", value=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"密码最多 {MAX_PASSWORD_LENGTH} 个字符"
+        return N_("密码最多 %(value)s 个字符", value=MAX_PASSWORD_LENGTH)
     if passwords.is_common(password):
         return "这个密码太常见，很容易被猜中，请换一个"
     return None

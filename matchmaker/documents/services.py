@@ -16,6 +16,7 @@ from models import (
 from .. import audit, scoping, text
 from ..applications import services as applications
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..wording import N_
 from . import storage
 
 # (type, the bytes a file of that type begins with). What a name or a browser claims is not asked.
@@ -37,9 +38,9 @@ def sniff(data: bytes) -> str | None:
 def _safe_filename(name: str | None, content_type: str) -> str:
     """The name the firm's file had, for people to read: path parts and control characters dropped,
     the extension made to match the content."""
-    base = unicodedata.normalize("NFC", (name or "").replace("\\", "/").rsplit("/", 1)[-1])
+    base = unicodedata.normalize("NFC", (name or "").replace("\\", "/").split("/")[-1])
     base = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip(" .")
-    stem = base.rsplit(".", 1)[0] if "." in base else base
+    stem = base.rsplit(".", 1)[0]
     return (stem[:150] or "document") + EXTENSIONS[content_type]
 
 
@@ -56,25 +57,26 @@ def create(*, actor: User, kind: str | None, title: str | None, filename: str | 
     _own(actor)
     problems: dict[str, list[str]] = {}
     if kind not in DocumentKind.values():
-        problems["kind"] = [f"请选择材料类型（可选：{'、'.join(DocumentKind.values())}）" if not kind
-                            else f"未知的材料类型：{kind}"]
-    title = (title or "").strip() or (DocumentKind(kind).label if kind in DocumentKind.values() else "")
+        problems["kind"] = [N_("请选择材料类型（可选：%(value)s）", value="、".join(DocumentKind.values())) if not kind
+                            else N_("未知的材料类型：%(kind)s", kind=kind)]
+    title = (title or "").strip()
     if title and (problem := text.name_problem(title, label="材料名称")) is not None:
         problems["title"] = [problem]
     limit = current_app.config["DOCUMENT_MAX_BYTES"]
-    content_type = None
     if not data:
         problems["file"] = ["请选择要上传的文件"]
     elif len(data) > limit:
-        problems["file"] = [f"文件超过 {limit // 1_000_000} MB（{len(data):,} 字节），请压缩或拆分后再上传"]
+        problems["file"] = [N_("文件超过 %(value)s MB（%(value2)s 字节），请压缩或拆分后再上传", value=limit // 1_000_000,
+                                value2=f"{len(data):,}")]
     elif (content_type := sniff(data)) is None:
         problems["file"] = ["只接受 PDF、JPEG 或 PNG 文件（按文件内容判断，与文件名无关）"]
     if problems:
         raise InvalidInput("材料未上传，请检查标出的字段", problems)
     kept = db.session.scalar(sa.select(sa.func.count()).select_from(_kept(actor).subquery()))
     if kept >= current_app.config["DOCUMENTS_PER_ENTERPRISE"]:
-        raise Conflict(f"最多保存 {kept} 份材料，请先删除不再需要的材料", {"file": ["材料数量已达上限"]})
-    document = Document(enterprise_id=actor.enterprise_id, kind=DocumentKind(kind), title=title,
+        raise Conflict(N_("最多保存 %(kept)s 份材料，请先删除不再需要的材料", kept=kept), {"file": ["材料数量已达上限"]})
+    document = Document(enterprise_id=actor.enterprise_id, kind=DocumentKind(kind),
+                        title=title or DocumentKind(kind).label,
                         filename=_safe_filename(filename, content_type), content_type=content_type,
                         size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
                         storage_key=storage.new_key(), uploaded_by=actor.id)
@@ -138,10 +140,10 @@ def share(*, actor: User, application_id: int, document_ids: list[int]) -> list[
     _own(actor)
     application = applications.get(actor=actor, application_id=application_id)
     wanted = sorted(set(document_ids))
-    owned = {d.id: d for d in db.session.scalars(_kept(actor).where(Document.id.in_(wanted)))} if wanted else {}
+    owned = {d.id: d for d in db.session.scalars(_kept(actor).where(Document.id.in_(wanted)))}
     unknown = [i for i in wanted if i not in owned]
     if unknown:
-        raise InvalidInput("材料不存在", {"document_ids": [f"没有这些材料：{'、'.join(map(str, unknown))}"]})
+        raise InvalidInput("材料不存在", {"document_ids": [N_("没有这些材料：%(value)s", value="、".join(map(str, unknown)))]})
     if wanted == _shared_ids(application.id):
         return [owned[i] for i in wanted]
     db.session.execute(sa.delete(SharedDocument).where(SharedDocument.application_id == application.id))

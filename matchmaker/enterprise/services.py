@@ -15,6 +15,7 @@ from models import (
 
 from .. import text
 from ..errors import Conflict, InvalidInput
+from ..wording import N_
 
 FACT_FIELDS = (
     "name", "uscc", "industry", "founded_on", "employees", "annual_revenue_cny", "rd_ratio_pct",
@@ -48,7 +49,7 @@ def check_facts(facts: Mapping[str, Any], *, required: tuple[str, ...] = FACT_FI
         if (problem := uscc.problem(uscc.normalize(str(code)))) is not None:
             add("uscc", problem)
     if (industry := facts.get("industry")) is not None and industry not in Industry.values():
-        add("industry", f"未知的行业代码：{industry}")
+        add("industry", N_("未知的行业代码：%(industry)s", industry=industry))
     if (founded := facts.get("founded_on")) is not None:
         if not isinstance(founded, dt.date):
             add("founded_on", "成立日期格式应为 YYYY-MM-DD")
@@ -63,9 +64,9 @@ def check_facts(facts: Mapping[str, Any], *, required: tuple[str, ...] = FACT_FI
     if (certs := facts.get("certifications")) is not None:
         unknown = [c for c in certs if c not in Certification.values()]
         if unknown:
-            add("certifications", f"未知的资质代码：{'、'.join(map(str, unknown))}")
+            add("certifications", N_("未知的资质代码：%(value)s", value="、".join(map(str, unknown))))
     if (rating := facts.get("credit_rating")) is not None and rating not in CreditRating.values():
-        add("credit_rating", f"未知的信用评级：{rating}")
+        add("credit_rating", N_("未知的信用评级：%(rating)s", rating=rating))
     if (district := facts.get("district")) is not None \
             and (problem := text.name_problem(district, label="所在区县", low=1, high=40)):
         add("district", problem)
@@ -109,13 +110,14 @@ def _check_range(facts, field, low, high, label, add) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        add(field, f"{label}应为数字")
+        add(field, N_("%(label)s应为数字", label=label))
     elif not math.isfinite(value):
-        add(field, f"{label}应为有限的数字")
+        add(field, N_("%(label)s应为有限的数字", label=label))
     elif value < low:
-        add(field, f"{label}不能为负数" if low == 0 else f"{label}超出合理范围（最小 {low:,}）")
+        add(field, N_("%(label)s不能为负数", label=label) if low == 0
+            else N_("%(label)s超出合理范围（最小 %(low)s）", label=label, low=f"{low:,}"))
     elif value > high:
-        add(field, f"{label}超出合理范围（最大 {high:,}）")
+        add(field, N_("%(label)s超出合理范围（最大 %(high)s）", label=label, high=f"{high:,}"))
 
 
 def create(*, facts: Mapping[str, Any]) -> Enterprise:

@@ -8,6 +8,7 @@ from models import Institution, InstitutionKind, Role, User, db
 from .. import audit, text
 from ..auth import services as auth_services
 from ..errors import Conflict, InvalidInput, NotFound
+from ..wording import N_
 
 
 def create_with_officer(*, name: str, kind: str, officer_email: str, officer_password: str,
@@ -19,7 +20,7 @@ def create_with_officer(*, name: str, kind: str, officer_email: str, officer_pas
     if (problem := text.name_problem(name, label="机构名称")) is not None:
         problems["name"] = [problem]
     if kind not in InstitutionKind.values():
-        problems["kind"] = [f"未知的机构类型：{kind}（可选：{'、'.join(InstitutionKind.values())}）"]
+        problems["kind"] = [N_("未知的机构类型：%(kind)s（可选：%(value)s）", kind=kind, value="、".join(InstitutionKind.values()))]
     if not 1 <= service_target_days <= 60:
         problems["service_target_days"] = ["服务承诺应为 1 到 60 个工作日"]
     problems.update(_officer_problems(email, officer_password))

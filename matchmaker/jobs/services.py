@@ -18,6 +18,7 @@ from flask import current_app, g
 from models import ACTIVE_JOB_STATUSES, Job, User, db, now_utc
 
 from ..errors import Conflict, DomainError, NotFound
+from ..wording import N_
 from . import after_commit
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,8 @@ def create(*, kind: str, actor: User | None, params: dict | None = None, dispatc
             db.session.add(job)
     except sa.exc.IntegrityError:
         running = db.session.scalar(sa.select(Job).where(Job.kind == kind, Job.status.in_(ACTIVE_JOB_STATUSES)))
-        since = f"（已 {int((now_utc() - running.created_at).total_seconds())} 秒）" if running else ""
-        raise Conflict(f"已有一次{LABELS.get(kind, UNNAMED)}正在进行{since}，请等它完成") from None
+        since = N_("（已 %(value)s 秒）", value=int((now_utc() - running.created_at).total_seconds())) if running else ""
+        raise Conflict(N_("已有一次%(value)s正在进行%(since)s，请等它完成", value=LABELS.get(kind, UNNAMED), since=since)) from None
     if dispatch:
         after_commit("matchmaker.jobs.run", job.id)
     return job

@@ -20,6 +20,7 @@ from ..errors import Conflict, NotFound
 from ..ranking import engine, registry, rules, training
 from ..ranking.features import FEATURES
 from ..ranking.frames import Needs, Products
+from ..wording import N_
 from . import data, scorer
 
 MIN_OUTCOMES = 200  # below this the rules score is more trustworthy than anything learned
@@ -182,7 +183,7 @@ def fit_and_evaluate(*, progress: Callable[[str], None] = lambda _message: None)
     progress("loading decided applications")
     outcomes = data.outcomes()
     if len(outcomes) < MIN_OUTCOMES or len(np.unique(outcomes.label)) < 2:
-        raise Conflict(f"已决策的申请不足 {MIN_OUTCOMES} 条（现有 {len(outcomes)} 条），继续使用规则评分")
+        raise Conflict(N_("已决策的申请不足 %(value)s 条（现有 %(value2)s 条），继续使用规则评分", value=MIN_OUTCOMES, value2=len(outcomes)))
     train_rows, test_rows = training.holdout_split(outcomes)
     progress(f"fitting on {len(train_rows)} applications, holding out {len(test_rows)}")
     params = current_app.config["RANKER_PARAMS"]
@@ -257,7 +258,7 @@ def activate(*, actor: User, version: str) -> RankerModel:
     try:
         registry.loads(row.blob, sha256=row.sha256, sklearn_version=row.sklearn_version)
     except registry.UntrustedModel as error:  # a model that cannot be trusted must not become active
-        raise Conflict(f"该版本无法加载，不能启用：{error}") from None
+        raise Conflict(N_("该版本无法加载，不能启用：%(error)s", error=error)) from None
     _activate(row, actor=actor)
     return row
 

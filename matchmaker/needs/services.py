@@ -14,6 +14,7 @@ from models import (
 from .. import audit, scoping
 from ..applications import services as application_services
 from ..errors import Conflict, Forbidden, InvalidInput
+from ..wording import N_
 
 FIELDS = ("amount_cny", "term_months", "purpose", "preferred_kinds", "max_rate_pct", "collateral_offered")
 MIN_AMOUNT_CNY = 10_000
@@ -42,15 +43,15 @@ def check(values: Mapping[str, Any], *, partial: bool = False) -> dict[str, list
         if isinstance(term, bool) or not isinstance(term, int):
             add("term_months", "期限应为整数（月）")
         elif not 1 <= term <= MAX_TERM_MONTHS:
-            add("term_months", f"期限应在 1 到 {MAX_TERM_MONTHS} 个月之间")
+            add("term_months", N_("期限应在 1 到 %(value)s 个月之间", value=MAX_TERM_MONTHS))
     kinds = values.get("preferred_kinds")
     if kinds is not None:
         unknown = [k for k in kinds if k not in ProductKind.values()]
         if unknown:
-            add("preferred_kinds", f"未知的产品类型：{'、'.join(map(str, unknown))}")
+            add("preferred_kinds", N_("未知的产品类型：%(value)s", value="、".join(map(str, unknown))))
     rate = values.get("max_rate_pct")
     if rate is not None and not (0 <= rate <= MAX_RATE_PCT):
-        add("max_rate_pct", f"可接受的最高年利率应在 0 到 {MAX_RATE_PCT}% 之间")
+        add("max_rate_pct", N_("可接受的最高年利率应在 0 到 %(value)s%% 之间", value=MAX_RATE_PCT))
     purpose = values.get("purpose")
     if purpose is not None and len(purpose) > 500:
         add("purpose", "用途说明最多 500 个字符")

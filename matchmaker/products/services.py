@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 
 from models import (
     MAX_IP_COUNT, MAX_MONEY_CNY, MAX_RATE_PCT, MAX_TERM_MONTHS, Certification, CreditRating, Industry, Institution,
@@ -13,6 +14,7 @@ from models import (
 
 from .. import audit, scoping, text
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..wording import N_
 
 TERMS = ("name", "kind", "min_amount_cny", "max_amount_cny", "min_term_months", "max_term_months", "rate_min_pct",
          "rate_max_pct", "repayment_methods", "description")
@@ -43,19 +45,19 @@ def check(values: Mapping[str, Any], *, current: Product | None = None) -> dict[
             values["description"], label="产品介绍", high=text.DESCRIPTION_MAX)) is not None:
         add("description", problem)
     if values.get("kind") is not None and values["kind"] not in ProductKind.values():
-        add("kind", f"未知的产品类型：{values['kind']}")
+        add("kind", N_("未知的产品类型：%(value)s", value=values["kind"]))
     for field, label in (("min_amount_cny", "最低金额"), ("max_amount_cny", "最高金额")):
         amount = values.get(field)
         if amount is not None and not (0 < amount <= MAX_MONEY_CNY):
-            add(field, f"{label}应大于 0 且不超过 100 亿元")
+            add(field, N_("%(label)s应大于 0 且不超过 100 亿元", label=label))
     for field, label in (("min_term_months", "最短期限"), ("max_term_months", "最长期限")):
         term = values.get(field)
         if term is not None and not (0 < term <= MAX_TERM_MONTHS):
-            add(field, f"{label}应在 1 到 {MAX_TERM_MONTHS} 个月之间")
+            add(field, N_("%(label)s应在 1 到 %(value)s 个月之间", label=label, value=MAX_TERM_MONTHS))
     for field, label in (("rate_min_pct", "最低年利率"), ("rate_max_pct", "最高年利率")):
         rate = values.get(field)
         if rate is not None and not (0 <= rate <= MAX_RATE_PCT):
-            add(field, f"{label}应在 0 到 {MAX_RATE_PCT}% 之间")
+            add(field, N_("%(label)s应在 0 到 %(value)s%% 之间", label=label, value=MAX_RATE_PCT))
     pairs = (("min_amount_cny", "max_amount_cny", "最低金额不能高于最高金额"),
              ("min_term_months", "max_term_months", "最短期限不能长于最长期限"),
              ("rate_min_pct", "rate_max_pct", "最低利率不能高于最高利率"))
@@ -66,28 +68,28 @@ def check(values: Mapping[str, Any], *, current: Product | None = None) -> dict[
     if (industries := values.get("industries")) is not None:
         unknown = [c for c in industries if c not in Industry.values()]
         if unknown:
-            add("industries", f"未知的行业代码：{'、'.join(map(str, unknown))}")
+            add("industries", N_("未知的行业代码：%(value)s", value="、".join(map(str, unknown))))
     if (certs := values.get("required_certifications")) is not None:
         unknown = [c for c in certs if c not in Certification.values()]
         if unknown:
-            add("required_certifications", f"未知的资质代码：{'、'.join(map(str, unknown))}")
+            add("required_certifications", N_("未知的资质代码：%(value)s", value="、".join(map(str, unknown))))
     if (methods := values.get("repayment_methods")) is not None:
         unknown = [c for c in methods if c not in RepaymentMethod.values()]
         if unknown:
-            add("repayment_methods", f"未知的还款方式：{'、'.join(map(str, unknown))}")
+            add("repayment_methods", N_("未知的还款方式：%(value)s", value="、".join(map(str, unknown))))
     if values.get("min_credit_rating") is not None and values["min_credit_rating"] not in CreditRating.values():
-        add("min_credit_rating", f"未知的信用评级：{values['min_credit_rating']}")
+        add("min_credit_rating", N_("未知的信用评级：%(value)s", value=values["min_credit_rating"]))
     for field, label, high in (("min_years", "经营年限要求", MAX_MIN_YEARS),
                                ("min_annual_revenue_cny", "营业收入要求", MAX_MONEY_CNY),
                                ("min_ip_count", "知识产权数量要求", MAX_IP_COUNT)):
         if values.get(field) is None:
             continue
         if values[field] < 0:
-            add(field, f"{label}不能为负数")
+            add(field, N_("%(label)s不能为负数", label=label))
         elif values[field] > high:
-            add(field, f"{label}超出合理范围（最大 {high:,}）")
+            add(field, N_("%(label)s超出合理范围（最大 %(high)s）", label=label, high=f"{high:,}"))
     if values.get("status") is not None and values["status"] not in ProductStatus.values():
-        add("status", f"未知的状态：{values['status']}（可选：active、paused、retired）")
+        add("status", N_("未知的状态：%(value)s（可选：active、paused、retired）", value=values["status"]))
     return problems
 
 
@@ -182,11 +184,11 @@ def catalogue(*, q: str | None = None, kind: str | None = None, institution_id: 
     institution's name, filtered by the terms a firm asks about, in one of ``CATALOGUE_SORTS``."""
     problems = {}
     if kind and kind not in ProductKind.values():
-        problems["kind"] = [f"未知的产品类型：{kind}"]
+        problems["kind"] = [N_("未知的产品类型：%(kind)s", kind=kind)]
     if industry and industry not in Industry.values():
-        problems["industry"] = [f"未知的行业代码：{industry}"]
+        problems["industry"] = [N_("未知的行业代码：%(industry)s", industry=industry)]
     if sort not in CATALOGUE_SORTS:
-        problems["sort"] = [f"未知的排序：{sort}（可选：{'、'.join(CATALOGUE_SORTS)}）"]
+        problems["sort"] = [N_("未知的排序：%(sort)s（可选：%(value)s）", sort=sort, value="、".join(CATALOGUE_SORTS))]
     if problems:
         raise InvalidInput("筛选条件有误", problems)
     query = sa.select(Product).where(Product.status == ProductStatus.ACTIVE)
@@ -210,7 +212,9 @@ def catalogue(*, q: str | None = None, kind: str | None = None, institution_id: 
         query = query.where(sa.or_(sa.cast(Product.industries, sa.Text) == "[]",
                                    _lists_code(Product.industries, industry)))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    items = db.session.scalars(query.order_by(*CATALOGUE_SORTS[sort]()).limit(limit).offset(offset)).all()
+    # The shelf names each product's institution: read them with the page, not one query per card.
+    items = db.session.scalars(query.options(sa.orm.selectinload(Product.institution))
+                               .order_by(*CATALOGUE_SORTS[sort]()).limit(limit).offset(offset)).all()
     return list(items), total
 
 

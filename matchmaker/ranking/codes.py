@@ -1,6 +1,13 @@
 """The code lists the engine needs, as plain tuples (it must not import the ORM)."""
 from __future__ import annotations
 
+
+def N_(message: str, /, **values) -> str:
+    """A sentence the pages say in the reader's language (``matchmaker.wording``), written in Chinese
+    with its values; the engine knows no Flask, so it only marks the sentence and fills it in."""
+    return message % values if values else message
+
+
 INDUSTRIES = ("next_gen_it", "life_health", "green_smart_manufacturing", "high_tech_services", "other")
 INDUSTRY_LABELS = ("新一代信息技术", "生命健康", "绿色低碳及智能制造", "高技术服务", "其他")
 CERTIFICATIONS = ("high_tech_enterprise", "specialized_innovative", "tech_sme")

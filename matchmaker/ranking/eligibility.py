@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .codes import CERTIFICATION_LABELS, INDUSTRIES, INDUSTRY_LABELS, KIND_LABELS, RATINGS
+from .codes import CERTIFICATION_LABELS, INDUSTRIES, INDUSTRY_LABELS, KIND_LABELS, N_, RATINGS
 from .frames import Needs, Products
 
 RULES = ("kind", "rate", "amount_low", "amount_high", "term", "industry", "years", "revenue", "ip",
@@ -17,8 +17,8 @@ RULES = ("kind", "rate", "amount_low", "amount_high", "term", "industry", "years
 
 
 def wan(amount: float) -> str:
-    value = f"{amount / 10_000:,.2f}".rstrip("0").rstrip(".")
-    return f"{value} 万元"
+    """Yuan as a number of 万 (the sentence says the unit)."""
+    return f"{amount / 10_000:,.2f}".rstrip("0").rstrip(".")
 
 
 def num(value: float) -> str:
@@ -80,31 +80,35 @@ def check(needs: Needs, products: Products, need_index: np.ndarray | None = None
 
 def _sentence(rule: str, n: Needs, i: int, p: Products, j: int) -> str:
     if rule == "kind":
-        return f"{KIND_LABELS[p.kind[j]]} 不在您选择的产品类型中"
+        return N_("%(kind)s 不在您选择的产品类型中", kind=KIND_LABELS[p.kind[j]])
     if rule == "rate":
-        return f"产品最低年利率 {num(p.rate_min[j])}% 高于您可接受的 {num(n.max_rate[i])}%"
+        return N_("产品最低年利率 %(rate)s%% 高于您可接受的 %(limit)s%%", rate=num(p.rate_min[j]), limit=num(n.max_rate[i]))
     if rule == "amount_low":
-        return f"申请金额 {wan(n.amount[i])} 低于该产品下限 {wan(p.min_amount[j])}"
+        return N_("申请金额 %(wan)s 万元 低于该产品下限 %(wan_low)s 万元", wan=wan(n.amount[i]), wan_low=wan(p.min_amount[j]))
     if rule == "amount_high":
-        return f"申请金额 {wan(n.amount[i])} 超过该产品上限 {wan(p.max_amount[j])}"
+        return N_("申请金额 %(wan)s 万元 超过该产品上限 %(wan_high)s 万元", wan=wan(n.amount[i]), wan_high=wan(p.max_amount[j]))
     if rule == "term":
-        return (f"申请期限 {num(n.term[i])} 个月 不在该产品期限范围 "
-                f"{num(p.min_term[j])}–{num(p.max_term[j])} 个月内")
+        return N_("申请期限 %(term)s 个月 不在该产品期限范围 %(low)s–%(high)s 个月内", term=num(n.term[i]),
+                  low=num(p.min_term[j]), high=num(p.max_term[j]))
     if rule == "industry":
         allowed = "、".join(INDUSTRY_LABELS[INDUSTRIES.index(c)] for c in p.industry_codes[j] if c in INDUSTRIES)
-        return f"该产品仅面向{allowed}行业，贵企业属于{INDUSTRY_LABELS[n.industry[i]]}"
+        return N_("该产品仅面向%(allowed)s行业，贵企业属于%(industry)s", allowed=allowed,
+                  industry=INDUSTRY_LABELS[n.industry[i]])
     if rule == "years":
-        return f"经营年限 {n.years[i]:.1f} 年 不足该产品要求的 {num(p.min_years[j])} 年"
+        return N_("经营年限 %(years)s 年 不足该产品要求的 %(required)s 年", years=f"{n.years[i]:.1f}",
+                  required=num(p.min_years[j]))
     if rule == "revenue":
-        return f"年营业收入 {wan(n.revenue[i])} 低于该产品要求的 {wan(p.min_revenue[j])}"
+        return N_("年营业收入 %(wan)s 万元 低于该产品要求的 %(wan_required)s 万元", wan=wan(n.revenue[i]),
+                  wan_required=wan(p.min_revenue[j]))
     if rule == "ip":
-        return f"有效知识产权 {num(n.ip[i])} 项 少于该产品要求的 {num(p.min_ip[j])} 项"
+        return N_("有效知识产权 %(ip)s 项 少于该产品要求的 %(required)s 项", ip=num(n.ip[i]), required=num(p.min_ip[j]))
     if rule == "certifications":
         missing = [CERTIFICATION_LABELS[k] for k in range(len(CERTIFICATION_LABELS))
                    if p.required[j, k] and not n.certs[i, k]]
-        return f"缺少该产品要求的资质：{'、'.join(missing)}"
+        return N_("缺少该产品要求的资质：%(missing)s", missing="、".join(missing))
     if rule == "rating":
-        return f"信用评级 {n.rating_code[i]} 低于该产品要求的 {RATINGS[len(RATINGS) - int(p.min_rating[j])]}"
+        return N_("信用评级 %(rating)s 低于该产品要求的 %(required)s", rating=n.rating_code[i],
+                  required=RATINGS[len(RATINGS) - int(p.min_rating[j])])
     if rule == "collateral":
         return "该产品需要提供抵押物，本次需求未提供"
     raise ValueError(rule)

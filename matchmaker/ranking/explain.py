@@ -6,7 +6,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy.special import expit
 
-from .codes import CERTIFICATION_LABELS, INDUSTRIES, INDUSTRY_LABELS, RATINGS
+from .codes import CERTIFICATION_LABELS, INDUSTRIES, INDUSTRY_LABELS, N_, RATINGS
 from .features import FEATURES
 
 _COL = {name: k for k, name in enumerate(FEATURES)}
@@ -58,10 +58,12 @@ def contributions(score: Callable[[np.ndarray], np.ndarray], X: np.ndarray, refe
     return (base[None, :] - changed).T
 
 
-# How the absolute phrases end (what helps, what hurts), after the firm's own value.
-SUFFIX = {"rating": ("有利于获批", "会降低获批可能"), "years": ("经营记录较长", "经营时间偏短"),
-          "scale": ("规模有优势", "规模偏小"), "leverage": ("负担适中", "相对偏高"),
-          "ip": ("契合该类产品", "对该产品支撑不足"), "rd": ("该类产品看重研发", "研发投入不足以打动该产品")}
+# The absolute phrases (what helps, what hurts) around the firm's own value.
+SUFFIX = {"rating": ("%(value)s，有利于获批", "%(value)s，会降低获批可能"),
+          "years": ("%(value)s，经营记录较长", "%(value)s，经营时间偏短"),
+          "scale": ("%(value)s，规模有优势", "%(value)s，规模偏小"), "leverage": ("%(value)s，负担适中", "%(value)s，相对偏高"),
+          "ip": ("%(value)s，契合该类产品", "%(value)s，对该产品支撑不足"),
+          "rd": ("%(value)s，该类产品看重研发", "%(value)s，研发投入不足以打动该产品")}
 
 
 def _firm_value(group: str, x: np.ndarray) -> str:
@@ -69,21 +71,21 @@ def _firm_value(group: str, x: np.ndarray) -> str:
         return float(x[_COL[name]])
 
     if group == "rating":
-        return f"信用评级 {RATINGS[len(RATINGS) - int(round(v('rating')))]}"
+        return N_("信用评级 %(rating)s", rating=RATINGS[len(RATINGS) - int(round(v('rating')))])
     if group == "years":
-        return f"成立 {np.expm1(v('log_years')):.1f} 年"
+        return N_("成立 %(years)s 年", years=f"{np.expm1(v('log_years')):.1f}")
     if group == "scale":
-        return f"年营业收入约 {10 ** v('log_revenue') / 10_000:,.0f} 万元"
+        return N_("年营业收入约 %(wan)s 万元", wan=f"{10 ** v('log_revenue') / 10_000:,.0f}")
     if group == "leverage":
-        return f"申请金额约为年营收的 {v('leverage') * 100:.0f}%"
+        return N_("申请金额约为年营收的 %(pct)s%%", pct=f"{v('leverage') * 100:.0f}")
     if group == "ip":
-        return f"拥有 {np.expm1(v('log_ip')):.0f} 项知识产权"
+        return N_("拥有 %(ip)s 项知识产权", ip=f"{np.expm1(v('log_ip')):.0f}")
     if group == "rd":
-        return f"研发投入占营收 {v('rd_ratio'):.1f}%"
+        return N_("研发投入占营收 %(pct)s%%", pct=f"{v('rd_ratio'):.1f}")
     if group == "certs":
         held = [label for label, name in zip(CERTIFICATION_LABELS, ("high_tech", "specialized", "tech_sme"))
                 if v(name) > 0]
-        return "具备" + "、".join(held) + "资质" if held else "暂无资质认定"
+        return N_("具备%(held)s资质", held="、".join(held)) if held else "暂无资质认定"
     return "可提供抵押物" if v("collateral_offered") > 0 else "未提供抵押物"
 
 
@@ -93,16 +95,16 @@ def _industry(x: np.ndarray) -> str:
 
 def _phrase(group: str, x: np.ndarray, helps: bool) -> str:
     if group in SUFFIX:
-        return f"{_firm_value(group, x)}，{SUFFIX[group][0 if helps else 1]}"
+        return N_(SUFFIX[group][0 if helps else 1], value=_firm_value(group, x))
     if group == "certs":
         value = _firm_value(group, x)
-        if helps and value.startswith("具备"):
-            return f"{value}，加分"
+        if helps and value != "暂无资质认定":
+            return N_("%(value)s，加分", value=value)
         return "缺少高新技术企业等资质认定" if not helps else "资质认定情况有利于获批"
     if group == "collateral":
         return "可提供抵押物，契合该产品" if helps else "未提供抵押物，获批可能降低"
     if group == "industry":
-        return f"该产品专门支持{_industry(x)}行业" if helps else "该产品并非专门面向贵企业所在行业"
+        return N_("该产品专门支持%(industry)s行业", industry=_industry(x)) if helps else "该产品并非专门面向贵企业所在行业"
     if group == "pricing":
         return "该产品定价空间较大，审批相对灵活" if helps else "该产品利率较低，审批标准相对严格"
     if group == "fit":
@@ -113,22 +115,24 @@ def _phrase(group: str, x: np.ndarray, helps: bool) -> str:
 def _relative_phrase(group: str, x: np.ndarray, delta: float) -> str:
     """What sets this product apart for this firm, against the other products it qualifies for, with the
     change of probability it makes (percentage points)."""
-    points = f"{delta * 100:+.0f} 个百分点"
+    points = N_("%(points)s 个百分点", points=f"{delta * 100:+.0f}")
     if group == "industry":
-        return (f"该产品青睐{_industry(x)}行业的企业，{points}" if delta > 0
-                else f"该产品对{_industry(x)}行业的企业并不偏重，{points}")
+        return (N_("该产品青睐%(industry)s行业的企业，%(points)s", industry=_industry(x), points=points) if delta > 0
+                else N_("该产品对%(industry)s行业的企业并不偏重，%(points)s", industry=_industry(x), points=points))
     if group == "pricing":
         rate = float(x[_COL["rate_min"]])
-        return (f"该产品风险定价较宽（最低年利率 {rate:.2f}%），审批相对灵活，{points}" if delta > 0
-                else f"该产品定价较低（最低年利率 {rate:.2f}%），审批相对严格，{points}")
+        return (N_("该产品风险定价较宽（最低年利率 %(rate)s%%），审批相对灵活，%(points)s", rate=f"{rate:.2f}", points=points)
+                if delta > 0 else
+                N_("该产品定价较低（最低年利率 %(rate)s%%），审批相对严格，%(points)s", rate=f"{rate:.2f}", points=points))
     if group == "fit":
-        return (f"申请金额正合该产品偏好的额度，{points}" if delta > 0
-                else f"申请金额离该产品偏好的额度较远，{points}")
+        return (N_("申请金额正合该产品偏好的额度，%(points)s", points=points) if delta > 0
+                else N_("申请金额离该产品偏好的额度较远，%(points)s", points=points))
     if group == "record":
-        return (f"该产品过往审批较宽松（按平台上的审批记录），{points}" if delta > 0
-                else f"该产品过往审批较严格（按平台上的审批记录），{points}")
+        return (N_("该产品过往审批较宽松（按平台上的审批记录），%(points)s", points=points) if delta > 0
+                else N_("该产品过往审批较严格（按平台上的审批记录），%(points)s", points=points))
     value = _firm_value(group, x)
-    return f"该产品看重这一点：贵司{value}，{points}" if delta > 0 else f"对该产品帮助较小：贵司{value}，{points}"
+    return (N_("该产品看重这一点：贵司%(value)s，%(points)s", value=value, points=points) if delta > 0
+            else N_("对该产品帮助较小：贵司%(value)s，%(points)s", value=value, points=points))
 
 
 def reasons(X: np.ndarray, deltas: np.ndarray, *, relative: bool = False) -> list[list[str]]:
