@@ -139,6 +139,7 @@ def register_blueprints(app: Flask) -> None:
     from .admin import api as admin_api, views as admin_views
     from .applications import api as applications_api, views as applications_views
     from .auth import api as auth_api, views as auth_views
+    from .credit import api as credit_api, views as credit_views
     from .documents import api as documents_api, views as documents_views
     from .enterprise import api as enterprise_api, views as enterprise_views
     from .extensions import api, csrf
@@ -151,12 +152,12 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (public_views.bp, auth_views.bp, enterprise_views.signup, enterprise_views.bp,
                       needs_views.bp, matching_views.firm_pages, applications_views.firm_pages, products_views.market,
-                      products_views.bp, documents_views.firm_pages, documents_views.officer_pages,
+                      products_views.bp, documents_views.firm_pages, documents_views.officer_pages, credit_views.firm_pages,
                       matching_views.officer_pages, applications_views.officer_pages, admin_views.bp):
         app.register_blueprint(blueprint)
     api.init_app(app)
     for blueprint in (auth_api.bp, enterprise_api.bp, documents_api.bp, needs_api.bp, matching_api.bp, applications_api.bp,
-                      products_api.bp, institution_api.bp, admin_api.bp, jobs_api.bp):
+                      products_api.bp, institution_api.bp, admin_api.bp, jobs_api.bp, credit_api.bp):
         # Bearer-token calls carry no cookie authority, so CSRF tokens do not apply.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

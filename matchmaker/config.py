@@ -84,6 +84,41 @@ class Config:
     # The version of the service agreement and privacy policy (templates/public/privacy.html) that a firm
     # agrees to by registering; the consent record keeps it. Change both together.
     PRIVACY_POLICY_VERSION = "2026-12-06"
+    # The knowledge-value credit evaluation (知识价值信用评价; ../shared/reference/finance-rules.md). Chongqing
+    # did not publish its weights or cut-offs, so this points table is the platform's own, shown to every
+    # firm on its 信用评价 page: indicator → (the fact it reads, (threshold, points) steps; the highest step
+    # reached counts). Base indicators: IP and R&D investment; bonus: R&D staff, tech talent, innovative
+    # products, certifications and awards ("status": points per certification held and per award, capped).
+    KNOWLEDGE_VALUE_INDICATORS: dict = {
+        "ip": ("ip_count", ((1, 8), (3, 15), (5, 20), (10, 25), (20, 30))),
+        "rd_investment": ("rd_ratio_pct", ((3, 8), (5, 13), (8, 18), (12, 22), (15, 25))),
+        "rd_staff": ("rd_staff_pct", ((10, 5), (20, 10), (30, 15))),
+        "talent": ("tech_talent", ((1, 3), (5, 6), (10, 10))),
+        "products": ("innovative_products", ((1, 4), (3, 7), (5, 10))),
+    }
+    KNOWLEDGE_VALUE_STATUS_POINTS: dict = {"high_tech_enterprise": 5, "specialized_innovative": 4, "tech_sme": 3,
+                                           "award": 2}
+    KNOWLEDGE_VALUE_STATUS_MAX = 10
+    # Grade: the lowest score it takes, and the indicative pure-credit line in yuan (finance-rules.md:
+    # A 500, B 400, C 300, D 160, E 80 万元). Below E's score, or without a tech certification and with
+    # R&D below KNOWLEDGE_VALUE_MIN_RD_PCT, a firm has no grade yet.
+    KNOWLEDGE_VALUE_GRADES: tuple = (("A", 80, 5_000_000), ("B", 65, 4_000_000), ("C", 50, 3_000_000),
+                                     ("D", 35, 1_600_000), ("E", 20, 800_000))
+    KNOWLEDGE_VALUE_MIN_RD_PCT = 3.0
+    # Technology valuation (技术评估): an indicative pledge value per registered IP asset. No public
+    # valuation table exists for Chongqing, so the method is the platform's own and documented here: a
+    # base value per kind (yuan), times the industry's factor, times the share of statutory life left
+    # raised to IP_VALUE_DECAY (0.5: value falls slowly at first, fast near expiry), given as a range
+    # of ±IP_VALUE_SPREAD around it. An asset already pledged or exclusively licensed can be pledged at 0.
+    IP_BASE_VALUE_CNY: dict = {"invention_patent": 500_000, "utility_model": 100_000, "design": 50_000,
+                               "software_copyright": 80_000}
+    IP_INDUSTRY_FACTOR: dict = {"next_gen_it": 1.2, "life_health": 1.3, "green_smart_manufacturing": 1.1,
+                                "high_tech_services": 1.0, "other": 0.8}
+    IP_STATUTORY_YEARS: dict = {"invention_patent": 20, "utility_model": 10, "design": 15,
+                                "software_copyright": 50}
+    IP_VALUE_DECAY = 0.5
+    IP_VALUE_SPREAD = 0.3
+    IP_ASSETS_PER_ENTERPRISE = 500
     # Firms' documents (营业执照 …) are kept outside the web root. "local": files under DOCUMENT_DIR (by
     # default the instance folder's documents/); "s3": an S3-compatible object store (AWS S3, MinIO, OSS,
     # COS …) named by the DOCUMENT_S3_* settings, its credentials from boto3's environment

@@ -7,6 +7,7 @@ from .codes import (
     DocumentKind,
     Industry,
     InstitutionKind,
+    IpKind,
     NeedStatus,
     ProductKind,
     ProductStatus,
@@ -32,15 +33,16 @@ from .invitation import LeadInvitation
 from .job import ACTIVE_JOB_STATUSES, JOB_STATUSES, Job
 from .mail import OutgoingMail
 from .document import Document, SharedDocument
+from .ip_asset import IpAsset
 
 __all__ = [
     "Base", "UTCDateTime", "db", "now_utc",
-    "ApplicationStatus", "Certification", "CreditRating", "DocumentKind", "Industry", "InstitutionKind",
+    "ApplicationStatus", "Certification", "CreditRating", "DocumentKind", "Industry", "InstitutionKind", "IpKind",
     "NeedStatus", "ProductKind", "ProductStatus", "RejectReason", "RepaymentMethod", "Role", "TokenKind",
     "AuthToken", "LoginFailure", "User", "hash_password", "verify_dummy_password",
     "Enterprise", "Institution", "MAX_EMPLOYEES", "MAX_IP_COUNT", "MAX_MONEY_CNY", "MAX_RATE_PCT",
     "MAX_TERM_MONTHS", "Product", "FinancingNeed",
     "TRANSITIONS", "Application", "ApplicationEvent", "RankerModel", "AuditEvent", "Consent", "DemoMarket", "Notification",
     "IdempotentRequest", "LeadInvitation", "ACTIVE_JOB_STATUSES", "JOB_STATUSES", "Job",
-    "OutgoingMail", "Document", "SharedDocument",
+    "OutgoingMail", "Document", "SharedDocument", "IpAsset",
 ]

@@ -114,6 +114,15 @@ class DocumentKind(LabelledEnum):
     OTHER = "other", "其他材料", "Other"
 
 
+class IpKind(LabelledEnum):
+    """What a firm registers in its IP register (技术评估), each with its statutory life."""
+
+    INVENTION_PATENT = "invention_patent", "发明专利", "Invention patent"
+    UTILITY_MODEL = "utility_model", "实用新型专利", "Utility model"
+    DESIGN = "design", "外观设计专利", "Design patent"
+    SOFTWARE_COPYRIGHT = "software_copyright", "软件著作权", "Software copyright"
+
+
 class ProductStatus(LabelledEnum):
     ACTIVE = "active", "上架中", "Active"
     PAUSED = "paused", "已暂停", "Paused"

@@ -21,6 +21,11 @@ class Enterprise(db.Model):
         sa.CheckConstraint("total_assets_cny IS NULL OR total_assets_cny >= 0", name="assets_not_negative"),
         sa.CheckConstraint("total_liabilities_cny IS NULL OR total_liabilities_cny >= 0",
                            name="liabilities_not_negative"),
+        sa.CheckConstraint("rd_staff IS NULL OR rd_staff >= 0", name="rd_staff_not_negative"),
+        sa.CheckConstraint("tech_talent IS NULL OR tech_talent >= 0", name="tech_talent_not_negative"),
+        sa.CheckConstraint("innovative_products IS NULL OR innovative_products >= 0",
+                           name="innovative_products_not_negative"),
+        sa.CheckConstraint("awards IS NULL OR awards >= 0", name="awards_not_negative"),
         sa.Index("ix_enterprises_industry_district", "industry", "district"),
     )
 
@@ -46,6 +51,12 @@ class Enterprise(db.Model):
     total_liabilities_cny: Mapped[int | None] = mapped_column(sa.BigInteger)
     net_profit_cny: Mapped[int | None] = mapped_column(sa.BigInteger)  # last year; a loss is negative
     net_profit_prev_cny: Mapped[int | None] = mapped_column(sa.BigInteger)  # the year before
+    # What the knowledge-value credit evaluation reads besides IP and R&D (optional; None: not given):
+    # R&D staff, tech talent (master's, doctorate or a senior title), innovative products, S&T awards.
+    rd_staff: Mapped[int | None] = mapped_column()
+    tech_talent: Mapped[int | None] = mapped_column()
+    innovative_products: Mapped[int | None] = mapped_column()
+    awards: Mapped[int | None] = mapped_column()
     # The firm's consent to appear in institutions' leads; off until the firm opts in.
     share_in_leads: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # True for firms created from an imported loan history: they are claimed through the

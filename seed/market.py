@@ -94,6 +94,7 @@ def draw_enterprises(n: int, rng: np.random.Generator, prng: random.Random) -> t
     rows, taken_names, taken_codes = [], set(), set()
     # Who answers the bank's call: drawn apart from the market's own draws, so the market stays the same.
     people = random.Random(f"people-{n}")
+    innovation = random.Random(f"innovation-{n}")  # the knowledge-value facts, apart likewise
     for i in range(n):
         district = names.weighted(prng, names.DISTRICTS)
         registered = max(HISTORY_START + dt.timedelta(days=int(registered_offset[i])),
@@ -118,11 +119,23 @@ def draw_enterprises(n: int, rng: np.random.Generator, prng: random.Random) -> t
             "contact_name": names.person(people),
             "contact_phone": names.mobile(people),
             "legal_representative": names.person(people),
+            **_innovation(innovation, employees=int(employees[i]), rd_pct=float(rd[i]), ip=int(ip[i])),
             "imported": False,
             "created_at": utc(registered, rng.integers(8 * 3600, 20 * 3600)),
             "updated_at": utc(registered, 20 * 3600),
         })
     return rows, quality
+
+
+def _innovation(draw: random.Random, *, employees: int, rd_pct: float, ip: int) -> dict:
+    """R&D staff, tech talent, innovative products and awards, following the firm's R&D and IP; about a
+    third of the firms have not filled them in."""
+    if draw.random() < 0.3:
+        return {"rd_staff": None, "tech_talent": None, "innovative_products": None, "awards": None}
+    staff = min(employees, round(employees * min(0.6, max(0.0, rd_pct / 40 + draw.uniform(-0.05, 0.1)))))
+    return {"rd_staff": staff, "tech_talent": round(staff * draw.uniform(0.1, 0.7)),
+            "innovative_products": min(20, ip // 3 + draw.randint(0, 2)),
+            "awards": draw.choices((0, 1, 2, 3), weights=(80, 12, 6, 2))[0]}
 
 
 KINDS = tuple(catalogue.TERMS)

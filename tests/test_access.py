@@ -37,7 +37,8 @@ POLICY = {
     "api_products.update_product": {I}, "api_matching.leads": {I},
     "api_documents.list_documents": {E}, "api_documents.upload_document": {E}, "api_documents.get_document": {E},
     "api_documents.read_document": {E}, "api_documents.delete_document": {E}, "api_documents.list_shared": {E, I},
-    "api_documents.share_documents": {E}, "api_documents.read_shared": {E, I},
+    "api_documents.share_documents": {E}, "api_documents.read_shared": {E, I}, "api_credit.credit_grade": {E},
+    "api_credit.list_ip_assets": {E}, "api_credit.create_ip_asset": {E}, "api_credit.delete_ip_asset": {E},
 }
 PREFIX_ROLES = (("/enterprise/", {E}), ("/institution/", {I}), ("/admin/", {A}), ("/api/v1/admin/", {A}))
 
@@ -69,13 +70,16 @@ def world(client, make_user):
             "kind": "business_license", "file": (io.BytesIO(PDF), "licence.pdf")}).json["id"]
         assert client.put(f"/api/v1/applications/{applications[k]}/documents", headers=tokens[k],
                           json={"document_ids": [documents[k]]}).status_code == 200
+    assets = {k: client.post("/api/v1/enterprise/ip-assets", headers=tokens[k], json={
+        "kind": "invention_patent", "number": f"ZL 2020 1 000000{n}.1", "title": "一种检测装置",
+        "granted_on": "2021-03-01", "expires_on": "2040-03-01"}).json["id"] for n, k in enumerate("AB")}
     with client.application.app_context():  # a finished training, for the job routes
         job = Job(kind="ranker.train", status="failed", progress=0.1, params={}, attempts=1, error="测试")
         db.session.add(job)
         db.session.commit()
         job_id = job.id
     return {"people": people, "tokens": tokens, "products": products, "needs": needs, "applications": applications,
-            "job": job_id, "documents": documents}
+            "job": job_id, "documents": documents, "assets": assets}
 
 
 def foreign_ids(world, actor: str) -> dict:
@@ -84,7 +88,7 @@ def foreign_ids(world, actor: str) -> dict:
     return {"need_id": world["needs"][firm], "application_id": world["applications"][firm],
             "product_id": world["products"][bank], "institution_id": world["people"][bank].institution_id,
             "user_id": world["people"][firm].id, "code": "en", "job_id": world["job"],
-            "document_id": world["documents"][firm]}
+            "document_id": world["documents"][firm], "asset_id": world["assets"][firm]}
 
 
 def routes(app):

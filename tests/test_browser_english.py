@@ -4,6 +4,7 @@ or a tooltip says), with no Han character outside what people typed and the name
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -41,7 +42,7 @@ def test_every_page_type_reads_in_english_in_the_browser(browser, live_server, s
             assert page.locator("html").get_attribute("lang") == "en"
             page.wait_for_load_state("networkidle")
             strays += [(role, path, s) for s in stray_chinese(page.evaluate(READ), typed)]
-            if role == "enterprise" and path.startswith("/enterprise/needs/") and path[-1].isdigit() \
+            if role == "enterprise" and re.fullmatch(r"/enterprise/needs/\d+", path) \
                     or role == "institution" and path.startswith("/institution/applications/"):
                 name = "english-matches" if role == "enterprise" else "english-officer-file"
                 page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}-{size}.png"), full_page=True)

@@ -20,7 +20,8 @@ from tests.test_access import world  # noqa: F401  (the fixture)
 from tests.test_admin_ops import sign_in
 from tests.test_fuzz_pages import forms_of, page_paths
 
-HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+# Han characters, and the Chinese punctuation an English reader should not meet either (、。（），：；「」).
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3001\u3002\uff08\uff09\uff0c\uff1a\uff1b\u300c\u300d]+")
 # The way back to Chinese is named in Chinese on purpose, as every bilingual site does.
 ALLOWED = ("中文", "简体")
 
@@ -28,7 +29,7 @@ ALLOWED = ("中文", "简体")
 # The columns people type into (or choose a place name for); every other text the platform writes.
 TYPED = {"enterprises": ("name", "district", "contact_name", "legal_representative"), "institutions": ("name",),
          "financing_needs": ("purpose",), "products": ("name", "description"), "applications": ("reject_reason",),
-         "documents": ("title", "filename"), "jobs": ("error",)}
+         "documents": ("title", "filename"), "jobs": ("error",), "ip_assets": ("title", "number")}
 
 
 def typed_by_people(app) -> list[str]:

@@ -99,7 +99,8 @@ def test_a_firm_is_stored_tidied_once_per_credit_code(ctx):
         "ip_count": 14, "certifications": ["high_tech_enterprise", "tech_sme"], "credit_rating": "A",
         "district": "九龙坡区", "has_collateral": True, "share_in_leads": False, "contact_name": None,
         "contact_phone": None, "legal_representative": None, "total_assets_cny": None,
-        "total_liabilities_cny": None, "net_profit_cny": None, "net_profit_prev_cny": None}
+        "total_liabilities_cny": None, "net_profit_cny": None, "net_profit_prev_cny": None, "rd_staff": None,
+        "tech_talent": None, "innovative_products": None, "awards": None}
 
 
 def test_a_firm_changes_its_own_facts_but_not_its_code(ctx):

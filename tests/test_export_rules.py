@@ -1,5 +1,5 @@
 """The statistics CSV read as a spreadsheet would read it: a byte-order mark, the period in words, the
-headline and four tables in the contract's order, empty cells for missing values, and no text cell that a
+headline and the tables in the contract's order (then the knowledge-value ones), empty cells for missing values, and no text cell that a
 spreadsheet would run as a formula. Written to leave no mutant of ``matchmaker/admin/export.py`` alive."""
 import csv
 import datetime as dt
@@ -43,7 +43,8 @@ def test_each_table_has_its_title_its_chinese_header_and_its_rows_in_order():
         assert rows[at:at + 4] == [[], [title], [label for _, label in columns], [f"{key}-{name}" for name, _ in columns]]
         at += 4
     assert at == len(rows)
-    assert [r[0] for r in rows if len(r) == 1] == ["按产品类型", "按行业", "按机构", "按月"]
+    assert [r[0] for r in rows if len(r) == 1] == ["按产品类型", "按行业", "按机构", "按月", "知识价值信用评级（当前）",
+                                                 "知识产权可质押价值（按行业，当前）"]
 
 
 def test_the_period_is_written_as_days():

@@ -114,7 +114,8 @@ def test_the_profile_form_starts_from_what_the_firm_has_stored(app):
                            annual_revenue_cny=32_000_000, rd_ratio_pct=8.5,
                            certifications=["tech_sme", "high_tech_enterprise"], contact_name="王晓燕",
                            contact_phone="13823456789", legal_representative=None, total_assets_cny=56_000_000,
-                           total_liabilities_cny=None, net_profit_cny=-1_234_500, net_profit_prev_cny=0)
+                           total_liabilities_cny=None, net_profit_cny=-1_234_500, net_profit_prev_cny=0,
+                           rd_staff=12, tech_talent=None, innovative_products=0, awards=2)
     with app.test_request_context("/enterprise/profile"):
         form = ProfileForm(formdata=None)
         form.fill(firm)
@@ -124,7 +125,8 @@ def test_the_profile_form_starts_from_what_the_firm_has_stored(app):
             "certifications": ["tech_sme", "high_tech_enterprise"], "credit_rating": "AA", "district": "九龙坡区",
             "has_collateral": True, "share_in_leads": False, "contact_name": "王晓燕",
             "contact_phone": "13823456789", "legal_representative": None, "total_assets_cny": 56_000_000,
-            "total_liabilities_cny": None, "net_profit_cny": -1_234_500, "net_profit_prev_cny": 0}
+            "total_liabilities_cny": None, "net_profit_cny": -1_234_500, "net_profit_prev_cny": 0,
+            "rd_staff": 12, "tech_talent": None, "innovative_products": 0, "awards": 2}
         firm.certifications = None
         form.fill(firm)
         assert form.certifications.data == []
@@ -146,7 +148,8 @@ def test_the_registration_form_hands_the_service_every_fact_in_its_units(app):
         "rd_ratio_pct": 6.5, "ip_count": 9, "certifications": ["tech_sme", "high_tech_enterprise"],
         "credit_rating": "AA", "district": "北碚区", "has_collateral": True, "share_in_leads": True,
         "contact_name": None, "contact_phone": None, "legal_representative": None, "total_assets_cny": None,
-        "total_liabilities_cny": None, "net_profit_cny": None, "net_profit_prev_cny": None,
+        "total_liabilities_cny": None, "net_profit_cny": None, "net_profit_prev_cny": None, "rd_staff": None,
+        "tech_talent": None, "innovative_products": None, "awards": None,
     }
     assert type(facts["rd_ratio_pct"]) is float
 

@@ -28,6 +28,11 @@ SECTIONS = (
                                   ("within_target_share", "按时答复占比"))),
     ("monthly", "按月", (("month", "月份"), ("needs", "融资需求数"), ("applications", "申请数"), ("approved", "获批数"),
                           ("rejected", "拒绝数"), ("disbursed_amount_cny", "促成融资（元）"))),
+    ("credit_grades", "知识价值信用评级（当前）", (("label", "评级"), ("enterprises", "企业数"),
+                                               ("indicative_line_cny", "参考授信额度合计（元）"))),
+    ("ip_value_by_industry", "知识产权可质押价值（按行业，当前）", (("industry", "代码"), ("enterprises", "企业数"),
+                                                         ("assets", "知识产权数"),
+                                                         ("pledgeable_ip_value_cny", "可质押价值（元）"))),
 )
 
 

@@ -97,6 +97,20 @@ class MonthRowSchema(ma.Schema):
     disbursed_amount_cny = ma.fields.Integer()
 
 
+class GradeRowSchema(ma.Schema):
+    grade = ma.fields.String(allow_none=True)
+    label = ma.fields.String(metadata={"description": "the grade as people read it, also for the firms not graded"})
+    enterprises = ma.fields.Integer()
+    indicative_line_cny = ma.fields.Integer()
+
+
+class IpValueRowSchema(ma.Schema):
+    industry = ma.fields.String()
+    enterprises = ma.fields.Integer()
+    assets = ma.fields.Integer()
+    pledgeable_ip_value_cny = ma.fields.Integer()
+
+
 class StatsSchema(FigureRowSchema):
     enterprises = ma.fields.Integer()
     institutions = ma.fields.Integer()
@@ -108,6 +122,9 @@ class StatsSchema(FigureRowSchema):
     by_institution = ma.fields.List(ma.fields.Nested(InstitutionRowSchema))
     monthly = ma.fields.List(ma.fields.Nested(MonthRowSchema))
     period = ma.fields.Dict()
+    credit_grades = ma.fields.List(ma.fields.Nested(GradeRowSchema), metadata={
+        "description": "firms and indicative lines per knowledge-value grade, now (grade null: not graded)"})
+    ip_value_by_industry = ma.fields.List(ma.fields.Nested(IpValueRowSchema))
 
 
 class UnservedSchema(ma.Schema):

@@ -17,6 +17,7 @@ from models import (
 )
 
 from ..applications.figures import approval_rate, response_hours
+from ..credit import services as credit
 from ..errors import InvalidInput
 from ..sql import LOCAL, due_epoch_days, epoch_days, local_month
 from ..wording import N_
@@ -261,4 +262,5 @@ def market(*, period: Period, sort: str | None = None, descending: bool | None =
     if sort is not None:
         institutions = ranking(institutions, sort=sort, descending=descending)
     return {**headline(period), "by_kind": by_kind(period), "by_industry": by_industry(period),
-            "by_institution": institutions, "monthly": monthly(period), "period": period.as_dict()}
+            "by_institution": institutions, "monthly": monthly(period), "period": period.as_dict(),
+            **credit.market()}

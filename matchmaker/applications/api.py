@@ -13,7 +13,8 @@ from ..schemas import ListQuerySchema
 from ..documents import services as documents
 from . import decisions, services
 from .schemas import (
-    ApplicationCreateSchema, ApplicationListSchema, ApplicationSchema, DecisionSchema, DisbursementSchema,
+    ApplicationCreateSchema, ApplicationDetailSchema, ApplicationListSchema, ApplicationSchema, DecisionSchema,
+    DisbursementSchema,
 )
 
 bp = Blueprint("api_applications", __name__, url_prefix="/api/v1", description="Applications and decisions")
@@ -50,7 +51,7 @@ def list_applications(query):
 
 @bp.route("/applications/<int:application_id>", methods=["GET"])
 @access(bp, *ALL_ROLES)
-@bp.response(200, ApplicationSchema)
+@bp.response(200, ApplicationDetailSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 def get_application(application_id):
     """One application (outside the caller's scope answers 404)"""

@@ -5,6 +5,7 @@ import marshmallow as ma
 
 from models import ApplicationStatus, RejectReason
 
+from ..credit import services as credit
 from ..schemas import ROW_ID, Code, StrictSchema
 
 
@@ -39,6 +40,20 @@ class ApplicationSchema(ma.Schema):
     decided_at = ma.fields.AwareDateTime(allow_none=True)
     disbursed_at = ma.fields.AwareDateTime(allow_none=True)
     withdrawn_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+class ApplicationDetailSchema(ApplicationSchema):
+    """One application, with the firm's knowledge-value credit grade and indicative line (what its
+    institution weighs beside the application; a list leaves them out)."""
+
+    credit_grade = ma.fields.Method("_grade", allow_none=True)
+    indicative_line_cny = ma.fields.Method("_line", allow_none=True)
+
+    def _grade(self, application):
+        return credit.of_enterprise(application.need.enterprise).grade
+
+    def _line(self, application):
+        return credit.of_enterprise(application.need.enterprise).indicative_line_cny
 
 
 class ApplicationListSchema(ma.Schema):

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from models import Role, db, now_utc
 
 from ..auth.current import current_user, pages_of
+from ..credit import services as credit
 from ..documents import services as documents
 from ..errors import DomainError
 from ..matching import services as matching
@@ -110,6 +111,7 @@ def _decision_page(item, approve, reject, disburse, status=200):
                            documents=documents.shared(actor=current_user(), application_id=item.id),
                            approve=approve, reject=reject, disburse=disburse,
                            match=matching.match_of(need_id=item.need_id, product_id=item.product_id),
+                           grade=credit.of_enterprise(item.need.enterprise),
                            clock=clock(item.created_at, target, now_utc())), status
 
 

@@ -7,6 +7,7 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField, valida
 from models import Certification, CreditRating, Industry
 
 from ..forms import ChoiceField, DayField, IntField, MultiChoiceField, NumberField, WanYuanField, required
+from .services import INNOVATION_FIELDS
 
 DISTRICTS = (
     "九龙坡区", "沙坪坝区", "北碚区", "璧山区", "江津区", "渝北区", "江北区", "南岸区",
@@ -32,7 +33,7 @@ class FirmFactsForm(FlaskForm):
     ip_count = IntField(_l("有效知识产权数量（专利、商标、软著）"), [required(_l("请填写知识产权数量"))])
     certifications = MultiChoiceField(_l("资质认定"), choices=Certification.choices())
     credit_rating = ChoiceField(_l("信用评级"), choices=[("", "—")] + CreditRating.choices())
-    district = ChoiceField(_l("所在区县"), choices=[("", "—")] + [(d, d) for d in DISTRICTS])
+    district = ChoiceField(_l("所在区县"), choices=[("", "—")] + [(d, _l(d)) for d in DISTRICTS])
     has_collateral = BooleanField(_l("有可用于抵押的资产"))
     share_in_leads = BooleanField(_l("同意在金融机构的潜在客户推荐中展示本企业（不含联系方式，可随时关闭）"))
     contact_name = StringField(_l("联系人"))
@@ -42,11 +43,16 @@ class FirmFactsForm(FlaskForm):
     total_liabilities = WanYuanField(_l("负债总额（万元）"))
     net_profit = WanYuanField(_l("上年净利润（万元，亏损填负数）"))
     net_profit_prev = WanYuanField(_l("前年净利润（万元）"))
+    rd_staff = IntField(_l("研发人员数"))
+    tech_talent = IntField(_l("科技人才数（硕士、博士或高级职称）"))
+    innovative_products = IntField(_l("创新产品数（新产品、高新技术产品）"))
+    awards = IntField(_l("科技奖励数"))
 
     def values(self) -> dict:
         return {
             "contact_name": self.contact_name.data or None, "contact_phone": self.contact_phone.data or None,
             "legal_representative": self.legal_representative.data or None,
+            **{name: getattr(self, name).data for name in INNOVATION_FIELDS},
             **{name: getattr(self, field).yuan for field, name in MONEY_FIELDS},
             "name": self.name.data, "industry": self.industry.data, "founded_on": self.founded_on.data,
             "employees": self.employees.data, "annual_revenue_cny": self.annual_revenue.yuan,
@@ -60,7 +66,7 @@ class FirmFactsForm(FlaskForm):
 class ProfileForm(FirmFactsForm):
     def fill(self, enterprise) -> None:
         for name in ("name", "founded_on", "employees", "ip_count", "district", "has_collateral", "share_in_leads",
-                     "contact_name", "contact_phone", "legal_representative"):
+                     "contact_name", "contact_phone", "legal_representative", *INNOVATION_FIELDS):
             getattr(self, name).data = getattr(enterprise, name)
         for field, name in MONEY_FIELDS:
             getattr(self, field).set_yuan(getattr(enterprise, name))

@@ -32,6 +32,13 @@ class EnterpriseFactsSchema(StrictSchema):
                                        metadata={"description": "last year's; a loss is negative"})
     net_profit_prev_cny = ma.fields.Integer(strict=True, allow_none=True, load_default=None,
                                             metadata={"description": "the year before's"})
+    rd_staff = ma.fields.Integer(strict=True, allow_none=True, load_default=None,
+                                 metadata={"description": "R&D staff (knowledge-value evaluation)"})
+    tech_talent = ma.fields.Integer(strict=True, allow_none=True, load_default=None,
+                                    metadata={"description": "staff with a master's, a doctorate or a senior title"})
+    innovative_products = ma.fields.Integer(strict=True, allow_none=True, load_default=None)
+    awards = ma.fields.Integer(strict=True, allow_none=True, load_default=None,
+                               metadata={"description": "science and technology awards"})
 
 
 class EnterpriseSchema(EnterpriseFactsSchema):
@@ -60,6 +67,10 @@ class EnterprisePatchSchema(StrictSchema):
     total_liabilities_cny = ma.fields.Integer(strict=True, allow_none=True)
     net_profit_cny = ma.fields.Integer(strict=True, allow_none=True)
     net_profit_prev_cny = ma.fields.Integer(strict=True, allow_none=True)
+    rd_staff = ma.fields.Integer(strict=True, allow_none=True)
+    tech_talent = ma.fields.Integer(strict=True, allow_none=True)
+    innovative_products = ma.fields.Integer(strict=True, allow_none=True)
+    awards = ma.fields.Integer(strict=True, allow_none=True)
     share_in_leads = ma.fields.Boolean(metadata={"description": "consent to appear, without contact details, "
                                                                 "in institutions' leads"})
 

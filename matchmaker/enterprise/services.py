@@ -24,14 +24,18 @@ FACT_FIELDS = (
 # Who the firm is and its balance sheet: optional (a field left out or empty is "not given").
 OPTIONAL_FIELDS = ("contact_name", "contact_phone", "legal_representative", "total_assets_cny",
                    "total_liabilities_cny", "net_profit_cny", "net_profit_prev_cny")
-EDITABLE_FIELDS = tuple(f for f in FACT_FIELDS if f != "uscc") + OPTIONAL_FIELDS + ("share_in_leads",)
+# What the knowledge-value credit evaluation reads besides IP and R&D (matchmaker/credit), optional too.
+INNOVATION_FIELDS = ("rd_staff", "tech_talent", "innovative_products", "awards")
+EDITABLE_FIELDS = (tuple(f for f in FACT_FIELDS if f != "uscc") + OPTIONAL_FIELDS + INNOVATION_FIELDS
+                   + ("share_in_leads",))
 MOBILE = re.compile(r"1[3-9][0-9]{9}")  # ASCII digits only (\d would also take other scripts' digits)
 EARLIEST_FOUNDING = dt.date(1949, 10, 1)
 
 
 def check_facts(facts: Mapping[str, Any], *, required: tuple[str, ...] = FACT_FIELDS,
-                today: dt.date | None = None) -> dict[str, list[str]]:
-    """Problems with ``facts``, per field, in Chinese. Empty when everything is acceptable."""
+                today: dt.date | None = None, employees_now: int | None = None) -> dict[str, list[str]]:
+    """Problems with ``facts``, per field, in Chinese. Empty when everything is acceptable.
+    ``employees_now``: the stored head count, when a change leaves it as it is."""
     today = today or dt.date.today()
     problems: dict[str, list[str]] = {}
 
@@ -80,6 +84,13 @@ def check_facts(facts: Mapping[str, Any], *, required: tuple[str, ...] = FACT_FI
     _check_range(facts, "total_liabilities_cny", 0, MAX_MONEY_CNY, "负债总额", add)
     _check_range(facts, "net_profit_cny", -MAX_MONEY_CNY, MAX_MONEY_CNY, "上年净利润", add)
     _check_range(facts, "net_profit_prev_cny", -MAX_MONEY_CNY, MAX_MONEY_CNY, "前年净利润", add)
+    _check_range(facts, "rd_staff", 0, MAX_EMPLOYEES, "研发人员数", add)
+    _check_range(facts, "tech_talent", 0, MAX_EMPLOYEES, "科技人才数", add)
+    _check_range(facts, "innovative_products", 0, MAX_IP_COUNT, "创新产品数", add)
+    _check_range(facts, "awards", 0, MAX_IP_COUNT, "科技奖励数", add)
+    staff, employees = facts.get("rd_staff"), facts.get("employees", employees_now)
+    if "rd_staff" not in problems and isinstance(staff, int) and isinstance(employees, int) and staff > employees:
+        add("rd_staff", N_("研发人员数不能多于员工人数（%(employees)s 人）", employees=employees))
     return problems
 
 
@@ -142,7 +153,7 @@ def create(*, facts: Mapping[str, Any]) -> Enterprise:
         district=facts["district"].strip(),
         has_collateral=bool(facts["has_collateral"]),
         share_in_leads=bool(facts.get("share_in_leads")),
-        **{field: _optional(field, facts.get(field)) for field in OPTIONAL_FIELDS},
+        **{field: _optional(field, facts.get(field)) for field in OPTIONAL_FIELDS + INNOVATION_FIELDS},
     )
     db.session.add(enterprise)
     db.session.flush()
@@ -165,7 +176,8 @@ def update(*, actor, values: Mapping[str, Any]) -> Enterprise:
     if unknown:
         raise InvalidInput("包含不能修改的字段", {field: ["不能修改此字段"] for field in sorted(unknown)})
     # A field sent empty is a field cleared, and every fact is required.
-    problems = check_facts(values, required=tuple(field for field in values if field in FACT_FIELDS))
+    problems = check_facts(values, required=tuple(field for field in values if field in FACT_FIELDS),
+                           employees_now=actor.enterprise.employees)
     if problems:
         raise InvalidInput("企业信息有误", problems)
     enterprise = actor.enterprise
@@ -178,7 +190,7 @@ def update(*, actor, values: Mapping[str, Any]) -> Enterprise:
             value = sorted(set(value or []))
         elif field in ("name", "district"):
             value = value.strip()
-        elif field in OPTIONAL_FIELDS:
+        elif field in OPTIONAL_FIELDS + INNOVATION_FIELDS:
             value = _optional(field, value)
         elif field in ("share_in_leads", "has_collateral"):
             value = bool(value)
