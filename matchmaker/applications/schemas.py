@@ -50,10 +50,10 @@ class ApplicationDetailSchema(ApplicationSchema):
     indicative_line_cny = ma.fields.Method("_line", allow_none=True)
 
     def _grade(self, application):
-        return credit.of_enterprise(application.need.enterprise).grade
+        return credit.standing_of(application.need.enterprise)[0]
 
     def _line(self, application):
-        return credit.of_enterprise(application.need.enterprise).indicative_line_cny
+        return credit.standing_of(application.need.enterprise)[1]
 
 
 class ApplicationListSchema(ma.Schema):

@@ -106,16 +106,25 @@ def grade_of(score: int, rules: dict) -> tuple[str | None, int | None]:
     return next(((grade, line) for grade, low, line in rules["grades"] if score >= low), (None, None))
 
 
+def standing(facts: Mapping, score: int, rules: dict) -> tuple[str | None, int | None]:
+    """The grade and line a score earns, for a firm that qualifies; (None, None) otherwise."""
+    return grade_of(score, rules) if qualifies(facts, rules) else (None, None)
+
+
+def standing_of(enterprise: Enterprise) -> tuple[str | None, int | None]:
+    """A firm's grade and line alone (what a list or an application's record shows), without the
+    improvements and the IP register that the firm's own page reads."""
+    rules = table()
+    facts = facts_of(enterprise)
+    return standing(facts, sum(i.points for i in indicators(facts, rules)), rules)
+
+
 def evaluate(facts: Mapping, rules: dict) -> Evaluation:
     found = indicators(facts, rules)
     score = sum(i.points for i in found)
-    grade, line = grade_of(score, rules) if qualifies(facts, rules) else (None, None)
+    grade, line = standing(facts, score, rules)
     return Evaluation(grade=grade, score=score, indicative_line_cny=line, indicators=found,
                       improvements=improvements(facts, rules))
-
-
-def _graded(facts: Mapping, score: int, rules: dict) -> str | None:
-    return grade_of(score, rules)[0] if qualifies(facts, rules) else None
 
 
 def _reads(fact: str, value: float) -> str:
@@ -157,13 +166,13 @@ def improvements(facts: Mapping, rules: dict) -> list[Improvement]:
         else:
             steps.append(({"awards": facts["awards"] + 1}, N_("再获得 1 项科技奖励")))
     out = []
-    grade_now = _graded(facts, score, rules)
+    grade_now = standing(facts, score, rules)[0]
     # Each change scored on the changed facts: a step can reach beyond the next threshold (one more R&D
     # employee in a small firm is a large share).
     scored = [(changes, sum(i.points for i in indicators(changed(facts, changes), rules)) - score, said)
               for changes, said in steps]
     for changes, gained, said in sorted(scored, key=lambda s: -s[1]):
-        grade_then = _graded(changed(facts, changes), score + gained, rules)
+        grade_then = standing(changed(facts, changes), score + gained, rules)[0]
         if grade_then is not None and grade_then != grade_now:
             sentence = N_("%(step)s：加 %(points)s 分，总分 %(score)s → %(then)s，评级升至 %(grade)s", step=said,
                           points=gained, score=score, then=score + gained, grade=grade_then)
@@ -210,8 +219,7 @@ def market() -> dict:
                Enterprise.certifications, Enterprise.awards)
     for firm in db.session.execute(sa.select(*columns)):
         facts = facts_of(firm)
-        grade, line = grade_of(sum(i.points for i in indicators(facts, rules)), rules) \
-            if qualifies(facts, rules) else (None, None)
+        grade, line = standing(facts, sum(i.points for i in indicators(facts, rules)), rules)
         row = grades[grade]
         row["enterprises"] += 1
         row["indicative_line_cny"] += line or 0
