@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-16)
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard matchmaker/translations/*/LC_MESSAGES/messages.po))
 PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-sqlite test-postgres bench bench-family mutation install translations extract-messages clean
+.PHONY: run test test-sqlite test-postgres bench bench-family bench-grade mutation install translations extract-messages clean
 
 install: $(STAMP) $(CATALOGS)
 
@@ -65,6 +65,11 @@ bench: install
 # seed's own law on four seeds (bench/family.py; 10-20 s per market on two cores; make bench runs it too).
 bench-family: install
 	$(BIN)/python -m bench.family
+
+# The knowledge-value features (grade, IP register, pledge) with and without, on laws that ignore them and
+# on one that lends on the grade (bench/grade.py; make bench runs it too).
+bench-grade: install
+	$(BIN)/python -m bench.grade
 
 # Mutation testing of the business rules named in setup.cfg ([mutmut]); results: .venv/bin/mutmut results
 mutation: install

@@ -60,6 +60,9 @@ def market_needs(enterprises: pd.DataFrame, rng: np.random.Generator) -> pd.Data
     frame["preferred_kinds"] = [[] for _ in range(len(frame))]
     frame["max_rate_pct"] = None
     frame["collateral_offered"] = frame["has_collateral"]
+    frame["enterprise_id"] = frame["id"]
+    frame["credit_grade"] = data.grades(frame)
+    frame["pledgeable_ip_value_cny"] = frame["pledgeable_ip_count"] = np.nan
     return frame
 
 
@@ -82,7 +85,8 @@ def main() -> None:
             bench("train_rows", result["trained_rows"], "rows")
 
             row = db.session.query(RankerModel).filter_by(is_active=True).one()
-            load = timed(lambda: registry.loads(row.blob, sha256=row.sha256, sklearn_version=row.sklearn_version), 20)
+            load = timed(lambda: registry.loads(row.blob, sha256=row.sha256, sklearn_version=row.sklearn_version,
+                                                   features=row.features), 20)
             bench("model_load_p50", percentile_ms(load, 50), "ms")
             bench("model_bytes", len(row.blob), "bytes")
             current = scorer.current()

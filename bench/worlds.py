@@ -20,16 +20,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
+from matchmaker.config import Config
+from matchmaker.credit import services as credit
 from matchmaker.ranking.training import Outcomes
 from matchmaker.ranking.frames import Needs, Products
 from seed.market import KINDS, Market, NeedTable, ProductTable, draw_market, failed_rules
 
 AS_OF = dt.date(2026, 11, 1)
+# The knowledge-value points table by default, for the grade the ranker reads.
+KNOWLEDGE_VALUE = credit.rules_from({k: getattr(Config, k) for k in dir(Config) if k.startswith("KNOWLEDGE_VALUE_")})
 FACTS = ("rating", "years", "revenue", "employees", "rd_ratio", "ip", "high_tech", "specialized", "tech_sme",
          "collateral", "term", "industry")
 SHAPES = ("linear", "saturating", "threshold")
@@ -134,6 +139,7 @@ def seed_market(seed: int, enterprises: int = 5_928) -> Market:
 
 def _frames(market: Market) -> tuple[pd.DataFrame, pd.DataFrame]:
     firms = {f["id"]: f for f in market.enterprises}
+    grades = {f["id"]: credit.standing_of(SimpleNamespace(**f), KNOWLEDGE_VALUE)[0] for f in market.enterprises}
     needs = pd.DataFrame([{
         "need_id": n["id"], "amount_cny": n["amount_cny"], "term_months": n["term_months"],
         "preferred_kinds": n["preferred_kinds"], "max_rate_pct": n["max_rate_pct"],
@@ -142,6 +148,9 @@ def _frames(market: Market) -> tuple[pd.DataFrame, pd.DataFrame]:
         **{k: firms[n["enterprise_id"]][k] for k in ("employees", "annual_revenue_cny", "rd_ratio_pct", "ip_count",
                                                      "certifications", "credit_rating", "industry")},
         "created_at": n["created_at"],
+        "credit_grade": grades[n["enterprise_id"]],
+        # The seed's firms keep no IP register: only the IP they declare is known.
+        "pledgeable_ip_value_cny": np.nan, "pledgeable_ip_count": np.nan,
     } for n in market.needs])
     products = pd.DataFrame(market.products)
     products = products.rename(columns={"id": "product_id"})

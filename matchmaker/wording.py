@@ -47,11 +47,15 @@ class Catalogue:
             literal = PLACEHOLDER.sub("", msgid)
             if not HAN.search(literal):
                 continue  # "%(value)s" alone would swallow anything
-            parts, position = [], 0
+            parts, position, named = [], 0, set()
             for match in PLACEHOLDER.finditer(msgid):
                 parts.append(re.escape(msgid[position:match.start()].replace("%%", "%")))
                 name = match.group(1)
-                parts.append(f"(?P<{name}>[-+\\d.,]+)" if name.startswith("wan") else f"(?P<{name}>.+?)")
+                if name in named:  # the same value said twice: it must read the same both times
+                    parts.append(f"(?P={name})")
+                else:
+                    parts.append(f"(?P<{name}>[-+\\d.,]+)" if name.startswith("wan") else f"(?P<{name}>.+?)")
+                named.add(name)
                 position = match.end()
             parts.append(re.escape(msgid[position:].replace("%%", "%")))
             patterns.append((len(literal), re.compile("".join(parts), re.S), msgstr))

@@ -3,6 +3,7 @@ from .base import Base, UTCDateTime, db, now_utc
 from .codes import (
     ApplicationStatus,
     Certification,
+    CreditGrade,
     CreditRating,
     DocumentKind,
     Industry,
@@ -37,7 +38,7 @@ from .ip_asset import IpAsset
 
 __all__ = [
     "Base", "UTCDateTime", "db", "now_utc",
-    "ApplicationStatus", "Certification", "CreditRating", "DocumentKind", "Industry", "InstitutionKind", "IpKind",
+    "ApplicationStatus", "Certification", "CreditGrade", "CreditRating", "DocumentKind", "Industry", "InstitutionKind", "IpKind",
     "NeedStatus", "ProductKind", "ProductStatus", "RejectReason", "RepaymentMethod", "Role", "TokenKind",
     "AuthToken", "LoginFailure", "User", "hash_password", "verify_dummy_password",
     "Enterprise", "Institution", "MAX_EMPLOYEES", "MAX_IP_COUNT", "MAX_MONEY_CNY", "MAX_RATE_PCT",

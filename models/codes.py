@@ -68,6 +68,21 @@ class CreditRating(LabelledEnum):
         return len(CreditRating) - list(CreditRating).index(self)
 
 
+class CreditGrade(LabelledEnum):
+    """The knowledge-value credit grade (知识价值信用评价), best first; which score earns which grade is
+    configuration (KNOWLEDGE_VALUE_GRADES), the five letters are Chongqing's."""
+
+    A = "A", "A 级", "Grade A"
+    B = "B", "B 级", "Grade B"
+    C = "C", "C 级", "Grade C"
+    D = "D", "D 级", "Grade D"
+    E = "E", "E 级", "Grade E"
+
+    @property
+    def rank(self) -> int:
+        return len(CreditGrade) - list(CreditGrade).index(self)
+
+
 class InstitutionKind(LabelledEnum):
     BANK = "bank", "银行", "Bank"
     GUARANTEE = "guarantee", "融资担保公司", "Guarantee company"

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import CodeList, UTCDateTime, db, enum_column, now_utc
-from .codes import CreditRating, ProductKind, ProductStatus
+from .codes import CreditGrade, CreditRating, ProductKind, ProductStatus
 from .limits import MAX_RATE_PCT
 
 
@@ -24,6 +24,7 @@ class Product(db.Model):
         sa.CheckConstraint("min_years >= 0", name="min_years_not_negative"),
         sa.CheckConstraint("min_annual_revenue_cny >= 0", name="min_revenue_not_negative"),
         sa.CheckConstraint("min_ip_count >= 0", name="min_ip_not_negative"),
+        sa.CheckConstraint("pledge_ratio_pct > 0 AND pledge_ratio_pct <= 100", name="pledge_ratio_range"),
         sa.Index("ix_products_status_kind", "status", "kind"),
     )
 
@@ -40,6 +41,9 @@ class Product(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     # RepaymentMethod codes the product offers; empty where nothing is repaid (guarantees, insurance,
     # equity) or the method is agreed case by case.
+    # An IP-pledge product's pledge ratio (质押率): the share of the pledged IP's value it lends against;
+    # None where the product lends on other grounds or has not published one.
+    pledge_ratio_pct: Mapped[float | None] = mapped_column(sa.Float)
     repayment_methods: Mapped[list[str]] = mapped_column(CodeList, default=list, server_default="[]")
     status: Mapped[ProductStatus] = mapped_column(
         enum_column(ProductStatus), default=ProductStatus.ACTIVE
@@ -52,6 +56,10 @@ class Product(db.Model):
     required_certifications: Mapped[list[str]] = mapped_column(CodeList, default=list)
     min_credit_rating: Mapped[CreditRating | None] = mapped_column(
         enum_column(CreditRating, name="min_credit_rating")
+    )
+    # The lowest knowledge-value credit grade the product lends to (知识价值信用贷款); None: any or none.
+    min_credit_grade: Mapped[CreditGrade | None] = mapped_column(
+        enum_column(CreditGrade, name="min_credit_grade")
     )
     collateral_required: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -46,6 +46,9 @@ REPAYMENT = {
     "guarantee": [], "tech_insurance": [], "equity_investment": [],
 }
 
+# What IP-pledge products lend against the pledged IP's value (质押率): banks in the zone publish 30–50 %.
+PLEDGE_RATIOS = (30.0, 40.0, 50.0)
+
 BANK_CORE = ("credit_loan", "ip_pledge")
 BANK_FEATURED = ("gaoxin_dai", "knowledge_value")
 BANK_OTHER = ("equity_pledge", "equipment_mortgage", "green_loan", "supply_chain", "renewal_loan", "credit_loan")
@@ -133,8 +136,12 @@ def products(institution_rows: list[dict], rng: random.Random) -> list[dict]:
                 "rate_min_pct": rate_min,
                 "rate_max_pct": rate_max,
                 "repayment_methods": sorted(REPAYMENT[kind]),
+                # Drawn apart from the market's stream (the institution's number picks it), so adding it left
+                # every other draw as it was; it bites only on firms that keep an IP register.
+                "pledge_ratio_pct": PLEDGE_RATIOS[institution["id"] % len(PLEDGE_RATIOS)] if kind == "ip_pledge" else None,
                 "description": f"{institution['name']}面向高新区科技型中小企业推出的{label}产品。",
                 "status": "active",
                 **eligibility(kind, rng),
+                "min_credit_grade": None,
             })
     return rows

@@ -14,7 +14,8 @@ from models import AuditEvent, Product, ProductStatus, db
 from tests.rule_helpers import person, refusal, user
 from tests.test_institution import PRODUCT
 
-FLAT = {k: v for k, v in PRODUCT.items() if k != "eligibility"} | PRODUCT["eligibility"] | {"repayment_methods": []}
+FLAT = {k: v for k, v in PRODUCT.items() if k != "eligibility"} | PRODUCT["eligibility"] | {"repayment_methods": [],
+                                                                                         "pledge_ratio_pct": None}
 
 
 def problems(**changes) -> dict:
@@ -47,6 +48,8 @@ def test_a_new_product_names_every_missing_term():
     ({"rate_min_pct": 5.6}, {"rate_min_pct": ["最低利率不能高于最高利率"]}),
     ({"industries": ["next_gen_it", "mining", 7]}, {"industries": ["未知的行业代码：mining、7"]}),
     ({"required_certifications": ["iso9001", "tech_sme", "cmmi"]}, {"required_certifications": ["未知的资质代码：iso9001、cmmi"]}),
+    ({"repayment_methods": ["weekly", "bullet", 3]}, {"repayment_methods": ["未知的还款方式：weekly、3"]}),
+    ({"repayment_methods": None}, {}),
     ({"min_years": None, "min_ip_count": -5}, {"min_ip_count": ["知识产权数量要求不能为负数"]}),
     ({"min_credit_rating": "AAAA"}, {"min_credit_rating": ["未知的信用评级：AAAA"]}),
     ({"min_years": -1}, {"min_years": ["经营年限要求不能为负数"]}),
@@ -121,14 +124,14 @@ def test_a_published_product_keeps_its_terms_tidied(officer):
         "id": product.id, "institution_id": officer.institution_id, "name": "科创信用贷", "kind": "credit_loan",
         "min_amount_cny": 100_000, "max_amount_cny": 5_000_000, "min_term_months": 3, "max_term_months": 36,
         "rate_min_pct": 3.65, "rate_max_pct": 5.5, "description": "", "status": "active", "repayment_methods": [],
-        "created_at": product.created_at.isoformat(), "updated_at": product.updated_at.isoformat()}
+        "pledge_ratio_pct": None, "created_at": product.created_at.isoformat(), "updated_at": product.updated_at.isoformat()}
     assert ProductSchema().dump(bare)["eligibility"]["industries"] == []
     products.update(actor=officer, product_id=bare.id, values={"min_credit_rating": "BBB"})
     assert ProductSchema().dump(bare)["eligibility"]["min_credit_rating"] == "BBB"
     assert ProductSchema().dump(product)["eligibility"] == {
         "industries": ["life_health", "next_gen_it"], "min_years": 1, "min_annual_revenue_cny": 1_000_000,
         "min_ip_count": 0, "required_certifications": ["tech_sme"], "min_credit_rating": None,
-        "collateral_required": False}
+        "min_credit_grade": None, "collateral_required": False}
 
 
 def test_an_update_changes_what_it_names_and_retired_is_final(officer):

@@ -118,7 +118,8 @@ def test_holdout_is_split_by_need_and_by_time(outcomes):
 def test_registry_round_trip(fitted, outcomes):
     model, _, test_rows = fitted
     blob, digest = registry.dumps(model)
-    loaded = registry.loads(blob, sha256=digest, sklearn_version=registry.sklearn.__version__)
+    loaded = registry.loads(blob, sha256=digest, sklearn_version=registry.sklearn.__version__,
+                        features=FEATURES)
     X = outcomes.features(test_rows)
     assert np.array_equal(loaded.approval_probability(X), model.approval_probability(X))
 
@@ -127,13 +128,22 @@ def test_tampered_model_is_refused(fitted):
     blob, digest = registry.dumps(fitted[0])
     tampered = blob[:-10] + bytes(10)
     with pytest.raises(registry.UntrustedModel, match="SHA-256"):
-        registry.loads(tampered, sha256=digest, sklearn_version=registry.sklearn.__version__)
+        registry.loads(tampered, sha256=digest, sklearn_version=registry.sklearn.__version__,
+                        features=FEATURES)
 
 
 def test_version_mismatch_is_refused(fitted):
     blob, digest = registry.dumps(fitted[0])
     with pytest.raises(registry.UntrustedModel, match="scikit-learn 0.24"):
-        registry.loads(blob, sha256=digest, sklearn_version="0.24.2")
+        registry.loads(blob, sha256=digest, sklearn_version="0.24.2", features=FEATURES)
+
+
+def test_a_model_of_another_feature_set_is_refused(fitted):
+    """A model stored by an older version of the ranker reads columns that moved: refused, never half-used."""
+    blob, digest = registry.dumps(fitted[0])
+    for features in (FEATURES[:-2], [*FEATURES, "extra"], [], None):
+        with pytest.raises(registry.UntrustedModel, match="another set of features"):
+            registry.loads(blob, sha256=digest, sklearn_version=registry.sklearn.__version__, features=features)
 
 
 def test_types_outside_the_allow_list_are_refused(outcomes):
@@ -142,7 +152,8 @@ def test_types_outside_the_allow_list_are_refused(outcomes):
     import hashlib
 
     with pytest.raises(registry.UntrustedModel, match="allow-list"):
-        registry.loads(blob, sha256=hashlib.sha256(blob).hexdigest(), sklearn_version=registry.sklearn.__version__)
+        registry.loads(blob, sha256=hashlib.sha256(blob).hexdigest(), sklearn_version=registry.sklearn.__version__,
+                        features=FEATURES)
 
 
 def test_every_ranked_item_has_reasons(fitted, outcomes):

@@ -26,6 +26,7 @@ MESSAGES = {
     "利率 %(low)s%% 到 %(high)s%%": "rates %(low)s%% to %(high)s%%",
     "%(a)s和%(b)s": "%(a)s and %(b)s",
     "甲和%(b)s": "A with %(b)s",  # more of its own words than the line above: chosen first
+    "质押率 %(ratio)s%%，按 %(ratio)s%% 放款": "Pledge ratio %(ratio)s%%",  # one value said twice
 }
 
 
@@ -52,6 +53,8 @@ def catalogue():
     ("甲和乙", "A with 乙"), ("丙和乙", "丙 and 乙"),
     ("最低\n金额不能为负数", "最低\n金额 cannot be negative"),  # a typed value may hold a line break
     ("放款 %(wan)s 万元", "放款 %(wan)s × 10k yuan"),  # typed text that looks like a pattern is text
+    ("质押率 40%，按 40% 放款", "Pledge ratio 40%"),
+    ("质押率 40%，按 50% 放款", "质押率 40%，按 50% 放款"),  # the same name must read the same value
 ])
 def test_sentences_are_said_in_english(catalogue, chinese, english):
     assert catalogue.say(chinese) == english

@@ -12,7 +12,7 @@ import datetime as dt
 import sqlalchemy as sa
 from flask import current_app
 
-from models import Enterprise, IpAsset, IpKind, Role, User, db
+from models import Enterprise, IpAsset, IpKind, Role, User, db, now_utc
 
 from .. import audit, scoping, text
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -22,6 +22,12 @@ from ..wording import N_
 def _own(actor: User) -> None:
     if actor.role is not Role.ENTERPRISE:
         raise Forbidden("只有企业可以管理自己的知识产权")
+
+
+def _register_changed(actor: User) -> None:
+    """What the firm can pledge changed: its matches are ranked again (they are kept until the firm or the
+    need changes; matching.services.kept_ranking)."""
+    actor.enterprise.updated_at = now_utc()
 
 
 def pledge_value(asset: IpAsset, *, industry: str, today: dt.date | None = None) -> dict:
@@ -104,6 +110,7 @@ def create(*, actor: User, kind: str | None, number: str | None, title: str | No
             db.session.add(asset)
     except sa.exc.IntegrityError:
         raise Conflict("该编号已登记", {"number": ["该编号已登记"]}) from None
+    _register_changed(actor)
     audit.record("ip_asset.create", actor_id=actor.id, target_type="ip_asset", target_id=asset.id,
                  detail={"kind": kind, "number": values["number"]})
     return asset
@@ -112,6 +119,7 @@ def create(*, actor: User, kind: str | None, number: str | None, title: str | No
 def delete(*, actor: User, asset_id: int) -> None:
     asset = get(actor=actor, asset_id=asset_id)
     db.session.delete(asset)
+    _register_changed(actor)
     db.session.flush()
     audit.record("ip_asset.delete", actor_id=actor.id, target_type="ip_asset", target_id=asset_id,
                  detail={"number": asset.number})

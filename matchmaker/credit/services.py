@@ -58,7 +58,11 @@ class Evaluation:
 
 def table() -> dict:
     """The points table as configured: what the firm is shown beside its grade."""
-    config = current_app.config
+    return rules_from(current_app.config)
+
+
+def rules_from(config: Mapping) -> dict:
+    """The points table of a configuration (the app's, or the defaults outside an app: the benchmarks)."""
     return {"indicators": config["KNOWLEDGE_VALUE_INDICATORS"], "status": config["KNOWLEDGE_VALUE_STATUS_POINTS"],
             "status_max": config["KNOWLEDGE_VALUE_STATUS_MAX"], "grades": config["KNOWLEDGE_VALUE_GRADES"],
             "min_rd_pct": config["KNOWLEDGE_VALUE_MIN_RD_PCT"]}
@@ -111,10 +115,11 @@ def standing(facts: Mapping, score: int, rules: dict) -> tuple[str | None, int |
     return grade_of(score, rules) if qualifies(facts, rules) else (None, None)
 
 
-def standing_of(enterprise: Enterprise) -> tuple[str | None, int | None]:
-    """A firm's grade and line alone (what a list or an application's record shows), without the
-    improvements and the IP register that the firm's own page reads."""
-    rules = table()
+def standing_of(enterprise: Enterprise, rules: dict | None = None) -> tuple[str | None, int | None]:
+    """A firm's grade and line alone (what a list, an application's record or the ranker reads), without
+    the improvements and the IP register that the firm's own page reads. ``enterprise``: the row, or any
+    object with its facts as attributes."""
+    rules = rules or table()
     facts = facts_of(enterprise)
     return standing(facts, sum(i.points for i in indicators(facts, rules)), rules)
 
@@ -218,8 +223,7 @@ def market() -> dict:
                Enterprise.rd_staff, Enterprise.tech_talent, Enterprise.innovative_products,
                Enterprise.certifications, Enterprise.awards)
     for firm in db.session.execute(sa.select(*columns)):
-        facts = facts_of(firm)
-        grade, line = standing(facts, sum(i.points for i in indicators(facts, rules)), rules)
+        grade, line = standing_of(firm, rules)
         row = grades[grade]
         row["enterprises"] += 1
         row["indicative_line_cny"] += line or 0

@@ -10,10 +10,12 @@ import pandas as pd
 import sqlalchemy as sa
 
 from models import (
-    Application, ApplicationStatus, Enterprise, FinancingNeed, Institution, NeedStatus, Product, ProductStatus,
-    RankerModel, db,
+    Application, ApplicationStatus, Enterprise, FinancingNeed, Institution, IpAsset, NeedStatus, Product,
+    ProductStatus, RankerModel, db,
 )
 
+from ..credit import ip as ip_register
+from ..credit import services as credit
 from ..ranking.frames import Needs, Products
 from ..ranking.training import Outcomes
 
@@ -28,8 +30,8 @@ def product_frame(*, active_only: bool = True, product_ids=None) -> pd.DataFrame
         Product.max_amount_cny, Product.min_term_months, Product.max_term_months, Product.rate_min_pct,
         Product.rate_max_pct, Product.industries, Product.min_years, Product.min_annual_revenue_cny,
         Product.min_ip_count, Product.required_certifications, Product.min_credit_rating,
-        Product.collateral_required, Product.institution_id, Institution.name.label("institution_name"),
-        Product.status,
+        Product.collateral_required, Product.min_credit_grade, Product.pledge_ratio_pct, Product.institution_id,
+        Institution.name.label("institution_name"), Product.status,
     ).join(Institution, Institution.id == Product.institution_id).order_by(Product.id)
     if active_only:
         query = query.where(Product.status == ProductStatus.ACTIVE)
@@ -37,9 +39,10 @@ def product_frame(*, active_only: bool = True, product_ids=None) -> pd.DataFrame
         query = query.where(Product.id.in_(list(product_ids)))
     frame = pd.DataFrame(db.session.execute(query).mappings().all(),
                          columns=[c.name for c in query.selected_columns])
-    for column in ("kind", "min_credit_rating", "status"):
+    for column in ("kind", "min_credit_rating", "min_credit_grade", "status"):
         frame[column] = frame[column].map(_value).astype(object)
-    frame["min_credit_rating"] = frame["min_credit_rating"].where(frame["min_credit_rating"].notna(), None)
+    for column in ("min_credit_rating", "min_credit_grade"):
+        frame[column] = frame[column].where(frame[column].notna(), None)
     return frame
 
 
@@ -51,7 +54,8 @@ def need_frame(*, where=None, at: dt.date | None = None) -> pd.DataFrame:
         FinancingNeed.created_at, FinancingNeed.status, Enterprise.id.label("enterprise_id"),
         Enterprise.name.label("enterprise_name"), Enterprise.founded_on, Enterprise.employees,
         Enterprise.annual_revenue_cny, Enterprise.rd_ratio_pct, Enterprise.ip_count, Enterprise.certifications,
-        Enterprise.credit_rating, Enterprise.industry, Enterprise.share_in_leads,
+        Enterprise.credit_rating, Enterprise.industry, Enterprise.share_in_leads, Enterprise.rd_staff,
+        Enterprise.tech_talent, Enterprise.innovative_products, Enterprise.awards,
     ).join(Enterprise, Enterprise.id == FinancingNeed.enterprise_id).order_by(FinancingNeed.id)
     if where is not None:
         query = query.where(*where) if isinstance(where, (list, tuple)) else query.where(where)
@@ -60,12 +64,50 @@ def need_frame(*, where=None, at: dt.date | None = None) -> pd.DataFrame:
     for column in ("credit_rating", "industry", "status"):
         frame[column] = frame[column].map(_value).astype(object)
     if frame.empty:
-        frame["years"] = pd.Series(dtype=float)
+        for column in ("years", "pledgeable_ip_value_cny", "pledgeable_ip_count"):
+            frame[column] = pd.Series(dtype=float)
+        frame["credit_grade"] = pd.Series(dtype=object)
         return frame
     reference = (pd.Series([at] * len(frame)) if at is not None
                  else frame["created_at"].map(lambda t: t.date()))
     frame["years"] = [(r - f).days / 365.25 for r, f in zip(reference, frame["founded_on"])]
+    frame["credit_grade"] = grades(frame)
+    frame["pledgeable_ip_value_cny"], frame["pledgeable_ip_count"] = _registers(frame, reference)
     return frame
+
+
+def grades(frame: pd.DataFrame) -> list:
+    """The knowledge-value grade (None without one) of each row's firm (``enterprise_id`` with the firm's
+    facts beside it), scored once per firm."""
+    rules = credit.table()
+    # pandas reads a missing count as NaN; the evaluation reads it as not given (None).
+    firms = frame.drop_duplicates("enterprise_id").astype(object)
+    firms = firms.where(firms.notna(), None)
+    grade = {firm.enterprise_id: credit.standing_of(firm, rules)[0] for firm in firms.itertuples(index=False)}
+    return [grade[e] for e in frame["enterprise_id"]]
+
+
+def _registers(frame: pd.DataFrame, reference: pd.Series) -> tuple[list, list]:
+    """What each need's firm could pledge on the need's reference date, from the assets granted by then:
+    the pledgeable value and the number of pledgeable assets; NaN for a firm without a register."""
+    firms = frame["enterprise_id"].unique().tolist()
+    query = sa.select(IpAsset.enterprise_id, IpAsset.kind, IpAsset.granted_on, IpAsset.expires_on, IpAsset.pledged)
+    if len(firms) <= 1_000:  # a few firms: by id; a market's worth: every register, in one pass
+        query = query.where(IpAsset.enterprise_id.in_(firms))
+    registers: dict[int, list] = {}
+    for asset in db.session.execute(query):
+        registers.setdefault(asset.enterprise_id, []).append(asset)
+    values, counts = [], []
+    for firm, industry, day in zip(frame["enterprise_id"], frame["industry"], reference):
+        held = [a for a in registers.get(firm, ()) if a.granted_on <= day]
+        if not held:
+            values.append(np.nan)
+            counts.append(np.nan)
+            continue
+        lows = [ip_register.pledge_value(a, industry=industry, today=day)["low"] for a in held]
+        values.append(float(sum(lows)))
+        counts.append(float(sum(1 for a in held if not a.pledged and a.expires_on > day)))
+    return values, counts
 
 
 def open_needs_frame(*, at: dt.date, shared_only: bool = False) -> pd.DataFrame:

@@ -19,7 +19,8 @@ def open_needs_fitting(values: Mapping[str, Any], *, today: dt.date | None = Non
     if products.check(values):
         return 0
     row = {"product_id": 0, "industries": [], "min_years": 0, "min_annual_revenue_cny": 0, "min_ip_count": 0,
-           "required_certifications": [], "min_credit_rating": None, "collateral_required": False}
+           "required_certifications": [], "min_credit_rating": None, "collateral_required": False,
+           "min_credit_grade": None, "pledge_ratio_pct": None}
     row.update({k: v for k, v in values.items() if k in products.TERMS + products.RULES})
     needs = data.open_needs_frame(at=today or dt.date.today())
     if needs.empty:

@@ -81,7 +81,8 @@ def for_version(version: str | None) -> Scorer:
             return _cached
         row = db.session.scalar(sa.select(RankerModel).where(RankerModel.version == version))
         try:
-            model = registry.loads(row.blob, sha256=row.sha256, sklearn_version=row.sklearn_version)
+            model = registry.loads(row.blob, sha256=row.sha256, sklearn_version=row.sklearn_version,
+                                   features=row.features)
         except registry.UntrustedModel as error:
             log.error("active ranker %s refused, using the cold start: %s", version, error)
             return cold_start()

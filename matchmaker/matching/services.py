@@ -256,7 +256,7 @@ def activate(*, actor: User, version: str) -> RankerModel:
     if row.is_active:
         raise Conflict("该版本已是当前使用的模型")
     try:
-        registry.loads(row.blob, sha256=row.sha256, sklearn_version=row.sklearn_version)
+        registry.loads(row.blob, sha256=row.sha256, sklearn_version=row.sklearn_version, features=row.features)
     except registry.UntrustedModel as error:  # a model that cannot be trusted must not become active
         raise Conflict(N_("该版本无法加载，不能启用：%(error)s", error=error)) from None
     _activate(row, actor=actor)

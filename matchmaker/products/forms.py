@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 
-from models import Certification, CreditRating, Industry, ProductKind, RepaymentMethod
+from models import Certification, CreditGrade, CreditRating, Industry, ProductKind, RepaymentMethod
 
 from ..forms import ChoiceField, IntField, MultiChoiceField, NumberField, WanYuanField, required
 
@@ -22,6 +22,7 @@ class ProductForm(FlaskForm):
     rate_min_pct = NumberField(_l("最低年利率（%）"), [required()])
     rate_max_pct = NumberField(_l("最高年利率（%）"), [required()])
     repayment_methods = MultiChoiceField(_l("还款方式（担保、保险、股权投资可不选）"), choices=RepaymentMethod.choices())
+    pledge_ratio_pct = NumberField(_l("质押率（%，仅知识产权质押贷款）"))
     description = TextAreaField(_l("产品说明"))
     industries = MultiChoiceField(_l("支持的行业（不选则不限）"), choices=Industry.choices())
     min_years = NumberField(_l("最低经营年限（年）"))
@@ -29,6 +30,7 @@ class ProductForm(FlaskForm):
     min_ip_count = IntField(_l("最少知识产权数量"))
     required_certifications = MultiChoiceField(_l("必须具备的资质"), choices=Certification.choices())
     min_credit_rating = ChoiceField(_l("最低信用评级"), choices=[("", "—")] + CreditRating.choices())
+    min_credit_grade = ChoiceField(_l("最低知识价值信用评级"), choices=[("", "—")] + CreditGrade.choices(), default="")
     collateral_required = BooleanField(_l("需要抵押物"))
 
     def values(self) -> dict:
@@ -41,10 +43,12 @@ class ProductForm(FlaskForm):
             "max_term_months": self.max_term_months.data, "rate_min_pct": number(self.rate_min_pct),
             "rate_max_pct": number(self.rate_max_pct), "description": self.description.data or "",
             "repayment_methods": self.repayment_methods.data or [],
+            "pledge_ratio_pct": number(self.pledge_ratio_pct),
             "industries": self.industries.data or [], "min_years": number(self.min_years) or 0,
             "min_annual_revenue_cny": self.min_revenue.yuan or 0, "min_ip_count": self.min_ip_count.data or 0,
             "required_certifications": self.required_certifications.data or [],
             "min_credit_rating": self.min_credit_rating.data or None,
+            "min_credit_grade": self.min_credit_grade.data or None,
             "collateral_required": self.collateral_required.data,
         }
 
@@ -62,4 +66,6 @@ class ProductForm(FlaskForm):
         self.min_ip_count.data = product.min_ip_count
         self.required_certifications.data = list(product.required_certifications or [])
         self.min_credit_rating.data = product.min_credit_rating.value if product.min_credit_rating else ""
+        self.min_credit_grade.data = product.min_credit_grade.value if product.min_credit_grade else ""
+        self.pledge_ratio_pct.data = product.pledge_ratio_pct
         self.collateral_required.data = product.collateral_required

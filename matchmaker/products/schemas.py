@@ -4,7 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from models import (
-    MAX_RATE_PCT, MAX_TERM_MONTHS, Certification, CreditRating, Industry, ProductKind, ProductStatus, RepaymentMethod,
+    MAX_RATE_PCT, MAX_TERM_MONTHS, Certification, CreditGrade, CreditRating, Industry, ProductKind, ProductStatus, RepaymentMethod,
 )
 
 from ..schemas import AMOUNT, ROW_ID, Code, Codes, ListQuerySchema, StrictSchema
@@ -20,6 +20,8 @@ class EligibilitySchema(StrictSchema):
     min_ip_count = ma.fields.Integer(load_default=0, strict=True)
     required_certifications = Codes(Certification, load_default=list)
     min_credit_rating = Code(CreditRating, allow_none=True, load_default=None)
+    min_credit_grade = Code(CreditGrade, allow_none=True, load_default=None, metadata={
+        "description": "the lowest knowledge-value credit grade (A best); null: no grade needed"})
     collateral_required = ma.fields.Boolean(load_default=False)
 
 
@@ -35,6 +37,7 @@ class EligibilityPatchSchema(StrictSchema):
     min_ip_count = ma.fields.Integer(strict=True)
     required_certifications = Codes(Certification)
     min_credit_rating = Code(CreditRating, allow_none=True)
+    min_credit_grade = Code(CreditGrade, allow_none=True)
     collateral_required = ma.fields.Boolean()
 
 
@@ -48,6 +51,8 @@ class ProductCreateSchema(StrictSchema):
     rate_min_pct = ma.fields.Float(required=True, allow_nan=False)
     rate_max_pct = ma.fields.Float(required=True, allow_nan=False)
     repayment_methods = Codes(RepaymentMethod, load_default=list)
+    pledge_ratio_pct = ma.fields.Float(allow_none=True, allow_nan=False, load_default=None, metadata={
+        "description": "IP-pledge products: the share of the pledgeable IP value lent against (0-100]"})
     eligibility = ma.fields.Nested(EligibilitySchema, load_default=dict)
     description = ma.fields.String(load_default="")
 
@@ -62,6 +67,8 @@ class ProductPatchSchema(StrictSchema):
     rate_min_pct = ma.fields.Float(allow_nan=False)
     rate_max_pct = ma.fields.Float(allow_nan=False)
     repayment_methods = Codes(RepaymentMethod)
+    pledge_ratio_pct = ma.fields.Float(allow_none=True, allow_nan=False, metadata={
+        "description": "IP-pledge products: the share of the pledgeable IP value lent against (0-100]"})
     eligibility = ma.fields.Nested(EligibilityPatchSchema)
     description = ma.fields.String()
     status = Code(ProductStatus)
@@ -88,6 +95,7 @@ class ProductSchema(ma.Schema):
     rate_min_pct = ma.fields.Float()
     rate_max_pct = ma.fields.Float()
     repayment_methods = Codes(RepaymentMethod, metadata={"description": "empty: nothing to repay, or agreed case by case"})
+    pledge_ratio_pct = ma.fields.Float(allow_none=True)
     description = ma.fields.String()
     status = Code(ProductStatus)
     # One rules schema for every row: building a marshmallow schema per product cost the catalogue's dump.

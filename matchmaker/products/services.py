@@ -8,7 +8,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm
 
 from models import (
-    MAX_IP_COUNT, MAX_MONEY_CNY, MAX_RATE_PCT, MAX_TERM_MONTHS, Certification, CreditRating, Industry, Institution,
+    MAX_IP_COUNT, MAX_MONEY_CNY, MAX_RATE_PCT, MAX_TERM_MONTHS, Certification, CreditGrade, CreditRating, Industry, Institution,
     Product, ProductKind, ProductStatus, RepaymentMethod, Role, User, db,
 )
 
@@ -17,9 +17,9 @@ from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..wording import N_
 
 TERMS = ("name", "kind", "min_amount_cny", "max_amount_cny", "min_term_months", "max_term_months", "rate_min_pct",
-         "rate_max_pct", "repayment_methods", "description")
+         "rate_max_pct", "repayment_methods", "pledge_ratio_pct", "description")
 RULES = ("industries", "min_years", "min_annual_revenue_cny", "min_ip_count", "required_certifications",
-         "min_credit_rating", "collateral_required")
+         "min_credit_rating", "min_credit_grade", "collateral_required")
 MAX_MIN_YEARS = 100
 
 
@@ -79,6 +79,13 @@ def check(values: Mapping[str, Any], *, current: Product | None = None) -> dict[
             add("repayment_methods", N_("未知的还款方式：%(value)s", value="、".join(map(str, unknown))))
     if values.get("min_credit_rating") is not None and values["min_credit_rating"] not in CreditRating.values():
         add("min_credit_rating", N_("未知的信用评级：%(value)s", value=values["min_credit_rating"]))
+    if values.get("min_credit_grade") is not None and values["min_credit_grade"] not in CreditGrade.values():
+        add("min_credit_grade", N_("未知的知识价值信用评级：%(value)s（可选：A、B、C、D、E）", value=values["min_credit_grade"]))
+    if values.get("pledge_ratio_pct") is not None and not 0 < values["pledge_ratio_pct"] <= 100:
+        add("pledge_ratio_pct", "质押率应大于 0 且不超过 100%")
+    elif value("pledge_ratio_pct") is not None and value("kind") not in (None, ProductKind.IP_PLEDGE.value):
+        # A pledge ratio says what the pledged IP is worth to the loan: other kinds lend on other grounds.
+        add("pledge_ratio_pct", "只有知识产权质押贷款可以设置质押率")
     for field, label, high in (("min_years", "经营年限要求", MAX_MIN_YEARS),
                                ("min_annual_revenue_cny", "营业收入要求", MAX_MONEY_CNY),
                                ("min_ip_count", "知识产权数量要求", MAX_IP_COUNT)):
@@ -106,6 +113,8 @@ def _apply(product: Product, values: Mapping[str, Any]) -> None:
             value = ProductStatus(value)
         elif field == "min_credit_rating":
             value = CreditRating(value) if value else None
+        elif field == "min_credit_grade":
+            value = CreditGrade(value) if value else None
         elif field in ("industries", "required_certifications", "repayment_methods"):
             value = sorted(set(value or []))
         elif field in ("name", "description"):

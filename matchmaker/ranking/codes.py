@@ -14,6 +14,8 @@ CERTIFICATIONS = ("high_tech_enterprise", "specialized_innovative", "tech_sme")
 CERTIFICATION_LABELS = ("高新技术企业", "专精特新", "科技型中小企业")
 RATINGS = ("AAA", "AA", "A", "BBB", "BB", "B", "C")  # best first
 RATING_RANK = {r: len(RATINGS) - i for i, r in enumerate(RATINGS)}  # AAA=7 ... C=1
+GRADES = ("A", "B", "C", "D", "E")  # the knowledge-value credit grade, best first
+GRADE_RANK = {g: len(GRADES) - i for i, g in enumerate(GRADES)}  # A=5 ... E=1; no grade is 0
 KINDS = ("credit_loan", "gaoxin_dai", "knowledge_value", "ip_pledge", "equity_pledge", "equipment_mortgage",
          "green_loan", "supply_chain", "renewal_loan", "leasing", "guarantee", "tech_insurance",
          "equity_investment")

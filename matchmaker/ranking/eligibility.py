@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .codes import CERTIFICATION_LABELS, INDUSTRIES, INDUSTRY_LABELS, KIND_LABELS, N_, RATINGS
+from .codes import CERTIFICATION_LABELS, GRADES, INDUSTRIES, INDUSTRY_LABELS, KIND_LABELS, N_, RATINGS
 from .frames import Needs, Products
 
-RULES = ("kind", "rate", "amount_low", "amount_high", "term", "industry", "years", "revenue", "ip",
-         "certifications", "rating", "collateral")
+RULES = ("kind", "rate", "amount_low", "amount_high", "term", "industry", "years", "revenue", "ip", "pledge",
+         "certifications", "rating", "credit_grade", "collateral")
 
 
 def wan(amount: float) -> str:
@@ -54,6 +54,20 @@ class Eligibility:
         return out
 
 
+def counted_ip(needs: Needs, products: Products, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """The IP a pair counts (broadcast over ``i`` × ``j``): for an IP-pledge product, what the firm's register
+    can pledge when it keeps one; otherwise the IP the firm declares."""
+    by_register = needs.registered[i] & products.ip_pledge[j]
+    return np.where(by_register, np.nan_to_num(needs.pledgeable_ip[i]), needs.ip[i])
+
+
+def pledge_cover(needs: Needs, products: Products, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """What the firm's registered IP can be lent against at the product's pledge ratio (yuan); NaN where the
+    firm keeps no register or the product publishes no ratio."""
+    known = needs.registered[i] & (products.pledge_ratio[j] > 0)
+    return np.where(known, np.nan_to_num(needs.pledgeable[i]) * products.pledge_ratio[j], np.nan)
+
+
 def check(needs: Needs, products: Products, need_index: np.ndarray | None = None,
           product_index: np.ndarray | None = None) -> Eligibility:
     ni = np.arange(len(needs)) if need_index is None else np.asarray(need_index)
@@ -70,9 +84,11 @@ def check(needs: Needs, products: Products, need_index: np.ndarray | None = None
         "industry": ~p.industry_ok[pj][:, n.industry[ni]].T,
         "years": n.years[ni, None] < p.min_years[pj],
         "revenue": n.revenue[ni, None] < p.min_revenue[pj],
-        "ip": n.ip[ni, None] < p.min_ip[pj],
+        "ip": counted_ip(n, p, ni[:, None], pj[None, :]) < p.min_ip[pj],
+        "pledge": amount > np.nan_to_num(pledge_cover(n, p, ni[:, None], pj[None, :]), nan=np.inf),
         "certifications": (p.required[pj][None, :, :] & ~n.certs[ni][:, None, :]).any(axis=2),
         "rating": n.rating[ni, None] < p.min_rating[pj],
+        "credit_grade": n.grade[ni, None] < p.min_grade[pj],
         "collateral": p.collateral_required[pj] & ~n.collateral[ni, None],
     }
     return Eligibility(failed, needs, products, ni, pj)
@@ -101,7 +117,19 @@ def _sentence(rule: str, n: Needs, i: int, p: Products, j: int) -> str:
         return N_("年营业收入 %(wan)s 万元 低于该产品要求的 %(wan_required)s 万元", wan=wan(n.revenue[i]),
                   wan_required=wan(p.min_revenue[j]))
     if rule == "ip":
+        if n.registered[i] and p.ip_pledge[j]:
+            return N_("可质押的已登记知识产权 %(ip)s 项 少于该产品要求的 %(required)s 项", ip=num(n.pledgeable_ip[i]),
+                      required=num(p.min_ip[j]))
         return N_("有效知识产权 %(ip)s 项 少于该产品要求的 %(required)s 项", ip=num(n.ip[i]), required=num(p.min_ip[j]))
+    if rule == "pledge":
+        return N_("可质押知识产权估值 %(wan_value)s 万元，按质押率 %(ratio)s%% 可贷 %(wan_cover)s 万元，低于申请金额 %(wan)s 万元",
+                  wan_value=wan(n.pledgeable[i]), ratio=num(p.pledge_ratio[j] * 100),
+                  wan_cover=wan(n.pledgeable[i] * p.pledge_ratio[j]), wan=wan(n.amount[i]))
+    if rule == "credit_grade":
+        required = GRADES[len(GRADES) - int(p.min_grade[j])]
+        if not n.grade[i]:
+            return N_("尚未获得知识价值信用评级，该产品要求 %(required)s 级及以上", required=required)
+        return N_("知识价值信用评级 %(grade)s 级 低于该产品要求的 %(required)s 级", grade=n.grade_code[i], required=required)
     if rule == "certifications":
         missing = [CERTIFICATION_LABELS[k] for k in range(len(CERTIFICATION_LABELS))
                    if p.required[j, k] and not n.certs[i, k]]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy.special import expit
 
-from .codes import CERTIFICATION_LABELS, INDUSTRIES, INDUSTRY_LABELS, N_, RATINGS
+from .codes import CERTIFICATION_LABELS, GRADES, INDUSTRIES, INDUSTRY_LABELS, N_, RATINGS
 from .features import FEATURES
 
 _COL = {name: k for k, name in enumerate(FEATURES)}
@@ -15,7 +15,9 @@ GROUPS: dict[str, list[int]] = {
     "years": [_COL["log_years"], _COL["years_margin"]],
     "scale": [_COL["log_revenue"], _COL["log_employees"]],
     "leverage": [_COL["leverage"]],
-    "ip": [_COL["log_ip"], _COL["ip_for_ip_product"]],
+    "ip": [_COL["log_ip"], _COL["ip_for_ip_product"], _COL["ip_registered"], _COL["log_pledgeable"],
+           _COL["pledge_cover"]],
+    "grade": [_COL["kv_grade"], _COL["kv_grade_margin"]],
     "rd": [_COL["rd_ratio"]],
     "certs": [_COL["high_tech"], _COL["specialized"], _COL["tech_sme"]],
     "collateral": [_COL["collateral_offered"], _COL["collateral_for_secured"]],
@@ -63,7 +65,8 @@ SUFFIX = {"rating": ("%(value)s，有利于获批", "%(value)s，会降低获批
           "years": ("%(value)s，经营记录较长", "%(value)s，经营时间偏短"),
           "scale": ("%(value)s，规模有优势", "%(value)s，规模偏小"), "leverage": ("%(value)s，负担适中", "%(value)s，相对偏高"),
           "ip": ("%(value)s，契合该类产品", "%(value)s，对该产品支撑不足"),
-          "rd": ("%(value)s，该类产品看重研发", "%(value)s，研发投入不足以打动该产品")}
+          "rd": ("%(value)s，该类产品看重研发", "%(value)s，研发投入不足以打动该产品"),
+          "grade": ("%(value)s，有利于获批", "%(value)s，会降低获批可能")}
 
 
 def _firm_value(group: str, x: np.ndarray) -> str:
@@ -79,7 +82,12 @@ def _firm_value(group: str, x: np.ndarray) -> str:
     if group == "leverage":
         return N_("申请金额约为年营收的 %(pct)s%%", pct=f"{v('leverage') * 100:.0f}")
     if group == "ip":
+        if v("ip_registered") > 0:
+            return N_("已登记的知识产权可质押估值约 %(wan)s 万元", wan=f"{np.expm1(v('log_pledgeable')):,.0f}")
         return N_("拥有 %(ip)s 项知识产权", ip=f"{np.expm1(v('log_ip')):.0f}")
+    if group == "grade":
+        rank = int(round(v("kv_grade")))
+        return N_("知识价值信用评级 %(grade)s 级", grade=GRADES[len(GRADES) - rank]) if rank else "尚未获得知识价值信用评级"
     if group == "rd":
         return N_("研发投入占营收 %(pct)s%%", pct=f"{v('rd_ratio'):.1f}")
     if group == "certs":

@@ -1,7 +1,9 @@
 """Needs and products as column arrays: the engine's input, built once per batch.
 
 A need row carries its firm's facts as they stood when it is scored (``years`` is counted to the
-need's date for history, to today for live needs).
+need's date for history, to today for live needs), its knowledge-value grade (``credit_grade``, None
+without one) and, when the firm keeps an IP register, what it can pledge (``pledgeable_ip_value_cny`` and
+``pledgeable_ip_count``, NaN without a register: then only the declared ``ip_count`` is known).
 """
 from __future__ import annotations
 
@@ -10,15 +12,15 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .codes import CERTIFICATIONS, INDUSTRIES, KINDS, RATING_RANK
+from .codes import CERTIFICATIONS, GRADE_RANK, INDUSTRIES, KINDS, RATING_RANK
 
 NEED_COLUMNS = ("need_id", "amount_cny", "term_months", "preferred_kinds", "max_rate_pct", "collateral_offered",
                 "years", "employees", "annual_revenue_cny", "rd_ratio_pct", "ip_count", "certifications",
-                "credit_rating", "industry")
+                "credit_rating", "industry", "credit_grade", "pledgeable_ip_value_cny", "pledgeable_ip_count")
 PRODUCT_COLUMNS = ("product_id", "kind", "min_amount_cny", "max_amount_cny", "min_term_months",
                    "max_term_months", "rate_min_pct", "rate_max_pct", "industries", "min_years",
                    "min_annual_revenue_cny", "min_ip_count", "required_certifications", "min_credit_rating",
-                   "collateral_required")
+                   "collateral_required", "min_credit_grade", "pledge_ratio_pct")
 
 
 def _codes_mask(lists: Sequence, codes: Sequence[str], empty_means_all: bool) -> np.ndarray:
@@ -64,6 +66,11 @@ class Needs:
         self.rating = f["credit_rating"].map(RATING_RANK).to_numpy(dtype=float)
         self.industry = f["industry"].map({c: i for i, c in enumerate(INDUSTRIES)}).to_numpy(dtype=int)
         self.rating_code = f["credit_rating"].to_numpy()
+        self.grade = f["credit_grade"].map(GRADE_RANK).fillna(0).to_numpy(dtype=float)
+        self.grade_code = f["credit_grade"].to_numpy()
+        self.pledgeable = f["pledgeable_ip_value_cny"].astype(float).to_numpy()
+        self.registered = ~np.isnan(self.pledgeable)
+        self.pledgeable_ip = f["pledgeable_ip_count"].astype(float).to_numpy()
 
     def __len__(self) -> int:
         return len(self.id)
@@ -94,6 +101,9 @@ class Products:
         self.min_rating = f["min_credit_rating"].map(RATING_RANK).fillna(0).to_numpy(dtype=float)
         self.min_rating_code = f["min_credit_rating"].to_numpy()
         self.collateral_required = f["collateral_required"].to_numpy(dtype=bool)
+        self.min_grade = f["min_credit_grade"].map(GRADE_RANK).fillna(0).to_numpy(dtype=float)
+        self.pledge_ratio = f["pledge_ratio_pct"].astype(float).fillna(0).to_numpy() / 100
+        self.ip_pledge = self.kind_code == "ip_pledge"
 
     def __len__(self) -> int:
         return len(self.id)

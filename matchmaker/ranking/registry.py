@@ -9,6 +9,7 @@ import skops.io as sio
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
+from .features import FEATURES
 from .model import MatchRanker
 
 # Every type a stored MatchRanker may contain (beyond the numpy arrays and builtins skops trusts
@@ -34,9 +35,13 @@ def dumps(model: MatchRanker) -> tuple[bytes, str]:
     return blob, hashlib.sha256(blob).hexdigest()
 
 
-def loads(blob: bytes, *, sha256: str, sklearn_version: str) -> MatchRanker:
+def loads(blob: bytes, *, sha256: str, sklearn_version: str, features: list[str]) -> MatchRanker:
+    """``features``: the columns the model was trained on, as stored beside it; a model of another feature
+    set (an older version of the ranker) would read this version's columns as its own."""
     if hashlib.sha256(blob).hexdigest() != sha256:
         raise UntrustedModel("model bytes do not match their SHA-256")
+    if list(features or []) != FEATURES:
+        raise UntrustedModel("model was trained on another set of features; train a new one")
     if sklearn_version != sklearn.__version__:
         raise UntrustedModel(
             f"model was trained with scikit-learn {sklearn_version}, this process runs {sklearn.__version__}"

@@ -73,19 +73,21 @@ def holdout_split(outcomes: Outcomes, fraction: float = HOLDOUT_FRACTION) -> tup
     return np.flatnonzero(~test), np.flatnonzero(test)
 
 
-def fit(outcomes: Outcomes, rows: np.ndarray, **params) -> MatchRanker:
+def fit(outcomes: Outcomes, rows: np.ndarray, *, ignored: tuple[int, ...] = (), **params) -> MatchRanker:
     """The ranker fitted on ``rows``, its penalty chosen on their latest fifth of needs unless ``params``
-    fix it (then fitted at once)."""
+    fix it (then fitted at once). ``ignored``: feature columns left out (what a feature is worth:
+    bench/grade.py)."""
     X, y = outcomes.features(rows), outcomes.label[rows]
+    roles = {**model_roles(), "ignored": tuple(ignored)}
     if params:
-        return MatchRanker(**model_roles(), **params).fit(X, y)
+        return MatchRanker(**roles, **params).fit(X, y)
     when = outcomes.need_time[rows]
     late = when > np.quantile(when, 1 - HOLDOUT_FRACTION)
     if late.all() or not late.any() or len(np.unique(y[~late])) < 2 or len(np.unique(y[late])) < 2:
-        return MatchRanker(**model_roles(), **PENALTIES[0]).fit(X, y)
-    losses = [log_loss(y[late], MatchRanker(**model_roles(), **penalty).fit(X[~late], y[~late])
+        return MatchRanker(**roles, **PENALTIES[0]).fit(X, y)
+    losses = [log_loss(y[late], MatchRanker(**roles, **penalty).fit(X[~late], y[~late])
                        .approval_probability(X[late]), labels=[0, 1]) for penalty in PENALTIES]
-    return MatchRanker(**model_roles(), **PENALTIES[int(np.argmin(losses))]).fit(X, y)
+    return MatchRanker(**roles, **PENALTIES[int(np.argmin(losses))]).fit(X, y)
 
 
 def training_data_hash(outcomes: Outcomes) -> str:
