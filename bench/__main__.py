@@ -1,9 +1,10 @@
 """make bench: every benchmark, one line per figure (BENCH <name> <value> <unit>)."""
-from bench import admin, family, grade, hostile, load, ranking, real_data
+from bench import admin, family, grade, hostile, load, loans, ranking, real_data
 
 ranking.main()
 family.main([])
 grade.main()
+loans.main()
 real_data.main()
 admin.main()
 hostile.main()

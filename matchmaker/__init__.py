@@ -96,6 +96,7 @@ def register_extensions(app: Flask) -> None:
     jobs.init_app(app)
     from . import mail  # noqa: F401  (its delivery task)
     from .applications import digest  # noqa: F401  (the officers' daily digest task)
+    from .loans import reminders  # noqa: F401  (the firms' due-date reminders)
 
     security.init_app(app)
     inputs.init_app(app)
@@ -145,6 +146,7 @@ def register_blueprints(app: Flask) -> None:
     from .extensions import api, csrf
     from .institution import api as institution_api
     from .jobs import api as jobs_api
+    from .loans import api as loans_api, views as loans_views
     from .matching import api as matching_api, views as matching_views
     from .needs import api as needs_api, views as needs_views
     from .products import api as products_api, views as products_views
@@ -153,11 +155,12 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (public_views.bp, auth_views.bp, enterprise_views.signup, enterprise_views.bp,
                       needs_views.bp, matching_views.firm_pages, applications_views.firm_pages, products_views.market,
                       products_views.bp, documents_views.firm_pages, documents_views.officer_pages, credit_views.firm_pages,
-                      matching_views.officer_pages, applications_views.officer_pages, admin_views.bp):
+                      matching_views.officer_pages, applications_views.officer_pages, loans_views.firm_pages,
+                      loans_views.officer_pages, admin_views.bp):
         app.register_blueprint(blueprint)
     api.init_app(app)
     for blueprint in (auth_api.bp, enterprise_api.bp, documents_api.bp, needs_api.bp, matching_api.bp, applications_api.bp,
-                      products_api.bp, institution_api.bp, admin_api.bp, jobs_api.bp, credit_api.bp):
+                      products_api.bp, institution_api.bp, admin_api.bp, jobs_api.bp, credit_api.bp, loans_api.bp):
         # Bearer-token calls carry no cookie authority, so CSRF tokens do not apply.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -119,6 +119,15 @@ class Config:
     IP_VALUE_DECAY = 0.5
     IP_VALUE_SPREAD = 0.3
     IP_ASSETS_PER_ENTERPRISE = 500
+    # Loans after disbursement (finance-rules.md). The five-category class (五级分类) by days past due, the
+    # floors of the banks' 2023 rule: any overdue at least 关注 (special mention), > 90 days 次级
+    # (substandard), > 270 可疑 (doubtful), > 360 损失 (loss); checked from the top.
+    LOAN_CLASS_DAYS: tuple = ((360, "loss"), (270, "doubtful"), (90, "substandard"), (0, "special_mention"))
+    # Which loans the risk-compensation fund covers, fixed on each loan at disbursement: knowledge-value
+    # loans by default (Chongqing's fund backs 知识价值信用贷款).
+    RISK_FUND_KINDS: tuple = ("knowledge_value",)
+    # A firm is reminded this many days before an instalment falls due (once per loan and date).
+    LOAN_REMINDER_DAYS = 3
     # Firms' documents (营业执照 …) are kept outside the web root. "local": files under DOCUMENT_DIR (by
     # default the instance folder's documents/); "s3": an S3-compatible object store (AWS S3, MinIO, OSS,
     # COS …) named by the DOCUMENT_S3_* settings, its credentials from boto3's environment

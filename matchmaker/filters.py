@@ -8,7 +8,9 @@ from flask import Flask, current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from models.codes import Certification, Industry, InstitutionKind, LabelledEnum, ProductKind, RepaymentMethod
+from models.codes import (
+    Certification, Industry, InstitutionKind, LabelledEnum, LoanStatus, ProductKind, RepaymentMethod,
+)
 
 
 def wan(amount_cny: int | None, digits: int = 2) -> str:
@@ -119,4 +121,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(percent)
     app.add_template_filter(code_label(InstitutionKind), "institution_kind_label")
     app.add_template_filter(code_label(RepaymentMethod), "repayment_label")
+    app.add_template_filter(code_label(LoanStatus), "loan_status_label")
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from models import Application, FinancingNeed, Product, Role, User, db
+from models import Application, FinancingNeed, Loan, Product, Role, User, db
 
 from .errors import NotFound
 
@@ -31,6 +31,16 @@ def applications(actor: User) -> sa.Select:
         return query.where(Application.enterprise_id == actor.enterprise_id)
     if actor.role is Role.INSTITUTION:
         return query.where(Application.institution_id == actor.institution_id)
+    return query
+
+
+def loans(actor: User) -> sa.Select:
+    """A firm its own loans, an institution those it lent, the bureau all."""
+    query = sa.select(Loan)
+    if actor.role is Role.ENTERPRISE:
+        return query.where(Loan.enterprise_id == actor.enterprise_id)
+    if actor.role is Role.INSTITUTION:
+        return query.where(Loan.institution_id == actor.institution_id)
     return query
 
 

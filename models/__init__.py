@@ -9,6 +9,7 @@ from .codes import (
     Industry,
     InstitutionKind,
     IpKind,
+    LoanStatus,
     NeedStatus,
     ProductKind,
     ProductStatus,
@@ -35,15 +36,16 @@ from .job import ACTIVE_JOB_STATUSES, JOB_STATUSES, Job
 from .mail import OutgoingMail
 from .document import Document, SharedDocument
 from .ip_asset import IpAsset
+from .loan import Loan, LoanRepayment
 
 __all__ = [
     "Base", "UTCDateTime", "db", "now_utc",
-    "ApplicationStatus", "Certification", "CreditGrade", "CreditRating", "DocumentKind", "Industry", "InstitutionKind", "IpKind",
+    "ApplicationStatus", "Certification", "CreditGrade", "CreditRating", "DocumentKind", "Industry", "InstitutionKind", "IpKind", "LoanStatus",
     "NeedStatus", "ProductKind", "ProductStatus", "RejectReason", "RepaymentMethod", "Role", "TokenKind",
     "AuthToken", "LoginFailure", "User", "hash_password", "verify_dummy_password",
     "Enterprise", "Institution", "MAX_EMPLOYEES", "MAX_IP_COUNT", "MAX_MONEY_CNY", "MAX_RATE_PCT",
     "MAX_TERM_MONTHS", "Product", "FinancingNeed",
     "TRANSITIONS", "Application", "ApplicationEvent", "RankerModel", "AuditEvent", "Consent", "DemoMarket", "Notification",
     "IdempotentRequest", "LeadInvitation", "ACTIVE_JOB_STATUSES", "JOB_STATUSES", "Job",
-    "OutgoingMail", "Document", "SharedDocument", "IpAsset",
+    "OutgoingMail", "Document", "SharedDocument", "IpAsset", "Loan", "LoanRepayment",
 ]

@@ -138,6 +138,13 @@ class IpKind(LabelledEnum):
     SOFTWARE_COPYRIGHT = "software_copyright", "软件著作权", "Software copyright"
 
 
+class LoanStatus(LabelledEnum):
+    CURRENT = "current", "正常还款", "Current"
+    OVERDUE = "overdue", "逾期", "Overdue"
+    REPAID = "repaid", "已结清", "Repaid"
+    WRITTEN_OFF = "written_off", "已核销", "Written off"
+
+
 class ProductStatus(LabelledEnum):
     ACTIVE = "active", "上架中", "Active"
     PAUSED = "paused", "已暂停", "Paused"

@@ -15,11 +15,12 @@ import sqlalchemy as sa
 from tqdm import tqdm
 
 from models import (
-    Application, ApplicationEvent, DemoMarket, Enterprise, FinancingNeed, Institution, Product, Role, User,
-    db,
+    Application, ApplicationEvent, DemoMarket, Enterprise, FinancingNeed, Institution, Loan, LoanRepayment, Product,
+    Role, User, db,
     hash_password,
 )
 
+from . import loans as loan_history
 from .market import Market, draw_market
 
 DEFAULT_ENTERPRISES = 5_928
@@ -30,7 +31,7 @@ DEMO_EMAILS = {
     "institution": "officer@demo.gaoxin.cn",
     "enterprise": "owner@demo.gaoxin.cn",
 }
-TABLES = (Institution, Product, Enterprise, FinancingNeed, Application, ApplicationEvent)
+TABLES = (Institution, Product, Enterprise, FinancingNeed, Application, ApplicationEvent, Loan)
 CHUNK = 2_000
 
 
@@ -53,6 +54,7 @@ def load_market(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_S
         raise MarketNotEmpty("数据库中已有数据，拒绝导入演示数据（demo data is only loaded into an empty database）")
     as_of = as_of or dt.date.today()
     market = draw_market(enterprises=enterprises, seed=seed, as_of=as_of)
+    loans, repayments = loan_history.draw(market, seed=seed, as_of=as_of)
     rows = {
         Institution: [{k: v for k, v in r.items() if k != "short_name"} for r in market.institutions],
         Product: market.products,
@@ -60,6 +62,8 @@ def load_market(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_S
         FinancingNeed: market.needs,
         Application: market.applications,
         ApplicationEvent: market.events,
+        Loan: loans,
+        LoanRepayment: repayments,
     }
     total = sum(len(r) for r in rows.values())
     with tqdm(total=total, desc="seed", unit="rows", disable=not progress, mininterval=0.2) as bar:
@@ -76,7 +80,8 @@ def load_market(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_S
     db.session.commit()
     if credentials_path is not None:
         _write_credentials(Path(credentials_path) / CREDENTIALS_FILE, logins)
-    return summarize(market) | {"demo_logins": ", ".join(f"{e}" for e, _ in logins.values())}
+    return summarize(market) | {"loans": len(loans), "overdue_loans": sum(1 for loan in loans if loan["status"] == "overdue"),
+                                "demo_logins": ", ".join(f"{e}" for e, _ in logins.values())}
 
 
 def _demo_accounts(market: Market) -> dict[str, tuple[str, str]]:

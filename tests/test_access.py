@@ -39,6 +39,8 @@ POLICY = {
     "api_documents.read_document": {E}, "api_documents.delete_document": {E}, "api_documents.list_shared": {E, I},
     "api_documents.share_documents": {E}, "api_documents.read_shared": {E, I}, "api_credit.credit_grade": {E},
     "api_credit.list_ip_assets": {E}, "api_credit.create_ip_asset": {E}, "api_credit.delete_ip_asset": {E},
+    "api_loans.list_loans": {E, I, A}, "api_loans.get_loan": {E, I, A}, "api_loans.create_repayment": {I},
+    "api_loans.report_overdue": {I},
 }
 PREFIX_ROLES = (("/enterprise/", {E}), ("/institution/", {I}), ("/admin/", {A}), ("/api/v1/admin/", {A}))
 
@@ -73,13 +75,24 @@ def world(client, make_user):
     assets = {k: client.post("/api/v1/enterprise/ip-assets", headers=tokens[k], json={
         "kind": "invention_patent", "number": f"ZL 2020 1 000000{n}.1", "title": "一种检测装置",
         "granted_on": "2021-03-01", "expires_on": "2040-03-01"}).json["id"] for n, k in enumerate("AB")}
+    loans = {}
+    for k, bank in (("A", "X"), ("B", "Y")):  # each firm's loan from its own bank, on a second need
+        need = client.post("/api/v1/needs", json={"amount_cny": 1_000_000, "term_months": 12},
+                           headers=tokens[k]).json["id"]
+        lent = client.post("/api/v1/applications", json={"need_id": need, "product_id": products[bank]},
+                           headers=tokens[k]).json["id"]
+        assert client.post(f"/api/v1/applications/{lent}/decision", headers=tokens[bank], json={
+            "decision": "approve", "approved_amount_cny": 1_000_000, "rate_pct": 4.2, "term_months": 12}).status_code == 200
+        assert client.post(f"/api/v1/applications/{lent}/disbursement", headers=tokens[bank],
+                           json={"amount_cny": 1_000_000}).status_code == 200
+        loans[k] = client.get("/api/v1/loans", headers=tokens[k]).json["items"][0]["id"]
     with client.application.app_context():  # a finished training, for the job routes
         job = Job(kind="ranker.train", status="failed", progress=0.1, params={}, attempts=1, error="测试")
         db.session.add(job)
         db.session.commit()
         job_id = job.id
     return {"people": people, "tokens": tokens, "products": products, "needs": needs, "applications": applications,
-            "job": job_id, "documents": documents, "assets": assets}
+            "job": job_id, "documents": documents, "assets": assets, "loans": loans}
 
 
 def foreign_ids(world, actor: str) -> dict:
@@ -88,7 +101,7 @@ def foreign_ids(world, actor: str) -> dict:
     return {"need_id": world["needs"][firm], "application_id": world["applications"][firm],
             "product_id": world["products"][bank], "institution_id": world["people"][bank].institution_id,
             "user_id": world["people"][firm].id, "code": "en", "job_id": world["job"],
-            "document_id": world["documents"][firm], "asset_id": world["assets"][firm]}
+            "document_id": world["documents"][firm], "asset_id": world["assets"][firm], "loan_id": world["loans"][firm]}
 
 
 def routes(app):
@@ -131,6 +144,8 @@ BODIES = {
     "api_applications.disburse": {"amount_cny": 500_000},
     "api_products.update_product": {"status": "paused"},
     "api_documents.share_documents": {"document_ids": []},
+    "api_loans.create_repayment": {"paid_on": "2026-12-01", "principal_cny": 1, "interest_cny": 0},
+    "api_loans.report_overdue": {"since": "2026-12-01", "overdue_principal_cny": 1},
     "api_applications.create_application": None,  # filled with the other firm's need below
 }
 

@@ -144,3 +144,40 @@ def test_seed_command(runner, app):
     assert again.exit_code != 0 and "拒绝导入" in again.output
     tolerant = runner.invoke(args=["seed", "--if-empty", "--quiet"])
     assert tolerant.exit_code == 0 and "already holds data" in tolerant.output
+
+
+def test_the_loan_history_adds_up(full_market):
+    """Every lending disbursement is a loan; what was repaid and what is outstanding make the principal; a loan
+    is repaid exactly when nothing is outstanding; the overdue are a few percent, overdue since a missed
+    instalment and never for more than is outstanding; the fund covers the knowledge-value loans."""
+    import datetime as dt
+
+    from models.loan_schedule import schedule
+    from seed import loans as loan_history
+
+    as_of = dt.date(2026, 11, 1)
+    loans, repayments = loan_history.draw(full_market, seed=2022, as_of=as_of)
+    products = {p["id"]: p for p in full_market.products}
+    lent = [a for a in full_market.applications if a["status"] == "disbursed"
+            and products[a["product_id"]]["kind"] not in loan_history.NOT_LOANS]
+    assert [loan["application_id"] for loan in loans] == [a["id"] for a in lent] and len(loans) > 1_000
+    paid = {}
+    for r in repayments:
+        paid[r["loan_id"]] = paid.get(r["loan_id"], 0) + r["principal_cny"]
+        assert r["paid_on"] <= as_of
+    overdue = 0
+    for loan in loans:
+        assert paid.get(loan["id"], 0) + loan["outstanding_cny"] == loan["principal_cny"]
+        assert (loan["status"] == "repaid") == (loan["outstanding_cny"] == 0)
+        assert loan["risk_fund_covered"] == (products[loan["product_id"]]["kind"] == "knowledge_value")
+        if loan["status"] == "overdue":
+            overdue += 1
+            assert 0 < loan["overdue_principal_cny"] <= loan["outstanding_cny"] and loan["overdue_since"] <= as_of
+            due_dates = [i.due_on for i in schedule(principal_cny=loan["principal_cny"], rate_pct=loan["rate_pct"],
+                                                    term_months=loan["term_months"], disbursed_on=loan["disbursed_on"],
+                                                    repayment=loan["repayment"])]
+            assert loan["overdue_since"] in due_dates
+        else:
+            assert loan["overdue_since"] is None and loan["overdue_principal_cny"] == 0
+    assert 0.01 < overdue / len(loans) < 0.08
+    assert loan_history.draw(full_market, seed=2022, as_of=as_of) == (loans, repayments)  # the same draw

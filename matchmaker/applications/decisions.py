@@ -14,6 +14,7 @@ from models import (
 
 from .. import audit, notifications, scoping, text
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..loans import services as loans
 from ..wording import N_
 from . import services
 from .clock import clock
@@ -119,7 +120,9 @@ def decide(*, actor: User, application_id: int, decision: str, approved_amount_c
     return application
 
 
-def disburse(*, actor: User, application_id: int, amount_cny: int) -> Application:
+def disburse(*, actor: User, application_id: int, amount_cny: int, repayment: str | None = None) -> Application:
+    """The money is paid: the application is disbursed, the need closed, and what was lent becomes a loan
+    (``repayment``: how it is paid back, equal instalments unless said)."""
     _officer(actor)
     application = services.get(actor=actor, application_id=application_id)
     if amount_cny is None or amount_cny <= 0:
@@ -138,6 +141,7 @@ def disburse(*, actor: User, application_id: int, amount_cny: int) -> Applicatio
     if closed.rowcount != 1:
         raise Conflict("该融资需求已获放款或已撤回，不能再放款")
     _end_others(application, actor=actor)
+    loans.create(application=application, repayment=repayment)
     audit.record("application.disbursement", actor_id=actor.id, target_type="application", target_id=application.id,
                  detail={"amount_cny": amount_cny})
     notifications.notify(enterprise_id=application.enterprise_id, kind="application.disbursed",

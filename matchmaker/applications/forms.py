@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
-from models import RejectReason
+from models import RejectReason, RepaymentMethod
 
 from ..forms import ChoiceField, IntField, NumberField, WanYuanField, required
 
@@ -25,3 +25,4 @@ class RejectForm(FlaskForm):
 
 class DisburseForm(FlaskForm):
     amount = WanYuanField(_l("放款金额（万元）"), [required()])
+    repayment = ChoiceField(_l("还款方式"), choices=RepaymentMethod.choices(), default="equal_installment")

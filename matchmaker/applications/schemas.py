@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from models import ApplicationStatus, RejectReason
+from models import ApplicationStatus, RejectReason, RepaymentMethod
 
 from ..credit import services as credit
 from ..schemas import ROW_ID, Code, StrictSchema
@@ -72,3 +72,5 @@ class DecisionSchema(StrictSchema):
 
 class DisbursementSchema(StrictSchema):
     amount_cny = ma.fields.Integer(required=True, strict=True)
+    repayment = Code(RepaymentMethod, load_default=None, metadata={
+        "description": "how the loan is paid back (default equal_installment)"})

@@ -106,6 +106,8 @@ def _decision_page(item, approve, reject, disburse, status=200):
         approve.rate_pct.data = item.product.rate_min_pct
         if item.approved_amount_cny:
             disburse.amount.set_yuan(item.approved_amount_cny)
+        if item.product.repayment_methods:  # the product's own way first
+            disburse.repayment.data = item.product.repayment_methods[0]
     target = current_user().institution.service_target_days
     return render_template("applications/officer.html", application=item, enterprise=item.need.enterprise,
                            documents=documents.shared(actor=current_user(), application_id=item.id),
@@ -146,7 +148,8 @@ def disburse(application_id: int):
     actor = current_user()
     form = DisburseForm()
     if form.validate_on_submit() and (change(
-            lambda: decisions.disburse(actor=actor, application_id=application_id, amount_cny=form.amount.yuan),
+            lambda: decisions.disburse(actor=actor, application_id=application_id, amount_cny=form.amount.yuan,
+                                       repayment=form.repayment.data),
             done=_("放款已记录"), form=form, names=FORM_NAMES) or not form.errors):
         return redirect(url_for("decisions.application", application_id=application_id))
     item = decisions.open_application(actor=actor, application_id=application_id)

@@ -36,6 +36,8 @@ def init_app(app: Flask) -> Celery:
             "sweep-jobs": {"task": "matchmaker.jobs.sweep", "schedule": float(app.config["JOB_SWEEP_SECONDS"])},
             "overdue-digest": {"task": "matchmaker.applications.overdue_digest",
                                "schedule": crontab(hour=app.config["MAIL_DIGEST_HOUR"], minute=0)},
+            "loan-reminders": {"task": "matchmaker.loans.remind",
+                               "schedule": crontab(hour=app.config["MAIL_DIGEST_HOUR"], minute=15)},
         },
         **app.config["CELERY_OVERRIDES"],
     )

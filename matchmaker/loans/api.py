@@ -1,0 +1,61 @@
+"""Loans through the API: a bank's loan system reports each loan's life; firms and the bureau read them."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from models import Role
+
+from ..api.access import access
+from ..api.idempotency import DOC as IDEMPOTENCY
+from ..api.idempotency import idempotent
+from ..auth.current import current_user
+from . import services
+from .schemas import LoanDetailSchema, LoanListSchema, LoanQuerySchema, OverdueInSchema, RepaymentInSchema, RepaymentSchema
+
+bp = Blueprint("api_loans", __name__, url_prefix="/api/v1", description="Loans after disbursement")
+ALL_ROLES = (Role.ENTERPRISE, Role.INSTITUTION, Role.ADMIN)
+
+
+@bp.route("/loans", methods=["GET"])
+@access(bp, *ALL_ROLES)
+@bp.arguments(LoanQuerySchema, location="query")
+@bp.response(200, LoanListSchema)
+def list_loans(query):
+    """Loans in the caller's scope (a firm its own, a bank those it lent, the bureau all), newest first"""
+    items, total = services.get_all(actor=current_user(), **query)
+    return {"items": items, "total": total}
+
+
+@bp.route("/loans/<int:loan_id>", methods=["GET"])
+@access(bp, *ALL_ROLES)
+@bp.response(200, LoanDetailSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+def get_loan(loan_id):
+    """One loan with its schedule and repayments (outside the caller's scope answers 404)"""
+    return services.get(actor=current_user(), loan_id=loan_id)
+
+
+@bp.route("/loans/<int:loan_id>/repayments", methods=["POST"])
+@access(bp, Role.INSTITUTION)
+@idempotent
+@bp.arguments(RepaymentInSchema)
+@bp.response(201, RepaymentSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.alt_response(409, response="CONFLICT")
+@bp.doc(parameters=[IDEMPOTENCY])
+def create_repayment(body, loan_id):
+    """Report a repayment (principal beyond what is outstanding, a date before disbursement or ahead: 422)"""
+    return services.repay(actor=current_user(), loan_id=loan_id, **body)
+
+
+@bp.route("/loans/<int:loan_id>/overdue", methods=["POST"])
+@access(bp, Role.INSTITUTION)
+@idempotent
+@bp.arguments(OverdueInSchema)
+@bp.response(200, LoanDetailSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.alt_response(409, response="CONFLICT")
+@bp.doc(parameters=[IDEMPOTENCY])
+def report_overdue(body, loan_id):
+    """Report principal past due since a date: the loan becomes overdue until it is repaid"""
+    return services.overdue(actor=current_user(), loan_id=loan_id, **body)
