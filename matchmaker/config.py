@@ -126,6 +126,14 @@ class Config:
     # Which loans the risk-compensation fund covers, fixed on each loan at disbursement: knowledge-value
     # loans by default (Chongqing's fund backs 知识价值信用贷款).
     RISK_FUND_KINDS: tuple = ("knowledge_value",)
+    # What the fund pays: this share of a claim's loss, split city : district (finance-rules.md: 80 %, 4 : 6).
+    RISK_FUND_COVER_PCT = 80
+    RISK_FUND_CITY_SHARE = 4
+    RISK_FUND_DISTRICT_SHARE = 6
+    # The fuse (熔断) on an institution's approved losses ÷ covered principal, in percent: a warning from the
+    # first, no cover for its new loans from the second (Chongqing's trigger was not found; Hubei 2025: 5 / 8).
+    RISK_FUND_WARNING_PCT = 5.0
+    RISK_FUND_FUSE_PCT = 8.0
     # A firm is reminded this many days before an instalment falls due (once per loan and date).
     LOAN_REMINDER_DAYS = 3
     # Firms' documents (营业执照 …) are kept outside the web root. "local": files under DOCUMENT_DIR (by

@@ -3,6 +3,7 @@ from .base import Base, UTCDateTime, db, now_utc
 from .codes import (
     ApplicationStatus,
     Certification,
+    ClaimStatus,
     CreditGrade,
     CreditRating,
     DocumentKind,
@@ -37,15 +38,16 @@ from .mail import OutgoingMail
 from .document import Document, SharedDocument
 from .ip_asset import IpAsset
 from .loan import Loan, LoanRepayment
+from .risk_fund import CompensationClaim, RiskFund, RiskFundContribution
 
 __all__ = [
     "Base", "UTCDateTime", "db", "now_utc",
-    "ApplicationStatus", "Certification", "CreditGrade", "CreditRating", "DocumentKind", "Industry", "InstitutionKind", "IpKind", "LoanStatus",
+    "ApplicationStatus", "Certification", "ClaimStatus", "CreditGrade", "CreditRating", "DocumentKind", "Industry", "InstitutionKind", "IpKind", "LoanStatus",
     "NeedStatus", "ProductKind", "ProductStatus", "RejectReason", "RepaymentMethod", "Role", "TokenKind",
     "AuthToken", "LoginFailure", "User", "hash_password", "verify_dummy_password",
     "Enterprise", "Institution", "MAX_EMPLOYEES", "MAX_IP_COUNT", "MAX_MONEY_CNY", "MAX_RATE_PCT",
     "MAX_TERM_MONTHS", "Product", "FinancingNeed",
     "TRANSITIONS", "Application", "ApplicationEvent", "RankerModel", "AuditEvent", "Consent", "DemoMarket", "Notification",
     "IdempotentRequest", "LeadInvitation", "ACTIVE_JOB_STATUSES", "JOB_STATUSES", "Job",
-    "OutgoingMail", "Document", "SharedDocument", "IpAsset", "Loan", "LoanRepayment",
+    "OutgoingMail", "Document", "SharedDocument", "IpAsset", "Loan", "LoanRepayment", "CompensationClaim", "RiskFund", "RiskFundContribution",
 ]

@@ -145,6 +145,12 @@ class LoanStatus(LabelledEnum):
     WRITTEN_OFF = "written_off", "已核销", "Written off"
 
 
+class ClaimStatus(LabelledEnum):
+    SUBMITTED = "submitted", "待审核", "Submitted"
+    APPROVED = "approved", "已赔付", "Approved and paid"
+    REJECTED = "rejected", "已驳回", "Rejected"
+
+
 class ProductStatus(LabelledEnum):
     ACTIVE = "active", "上架中", "Active"
     PAUSED = "paused", "已暂停", "Paused"

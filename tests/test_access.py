@@ -40,7 +40,7 @@ POLICY = {
     "api_documents.share_documents": {E}, "api_documents.read_shared": {E, I}, "api_credit.credit_grade": {E},
     "api_credit.list_ip_assets": {E}, "api_credit.create_ip_asset": {E}, "api_credit.delete_ip_asset": {E},
     "api_loans.list_loans": {E, I, A}, "api_loans.get_loan": {E, I, A}, "api_loans.create_repayment": {I},
-    "api_loans.report_overdue": {I},
+    "api_loans.report_overdue": {I}, "api_loans.create_claim": {I},
 }
 PREFIX_ROLES = (("/enterprise/", {E}), ("/institution/", {I}), ("/admin/", {A}), ("/api/v1/admin/", {A}))
 
@@ -101,7 +101,8 @@ def foreign_ids(world, actor: str) -> dict:
     return {"need_id": world["needs"][firm], "application_id": world["applications"][firm],
             "product_id": world["products"][bank], "institution_id": world["people"][bank].institution_id,
             "user_id": world["people"][firm].id, "code": "en", "job_id": world["job"],
-            "document_id": world["documents"][firm], "asset_id": world["assets"][firm], "loan_id": world["loans"][firm]}
+            "document_id": world["documents"][firm], "asset_id": world["assets"][firm], "loan_id": world["loans"][firm],
+            "claim_id": 999_999, "decision": "approve"}
 
 
 def routes(app):
@@ -146,6 +147,7 @@ BODIES = {
     "api_documents.share_documents": {"document_ids": []},
     "api_loans.create_repayment": {"paid_on": "2026-12-01", "principal_cny": 1, "interest_cny": 0},
     "api_loans.report_overdue": {"since": "2026-12-01", "overdue_principal_cny": 1},
+    "api_loans.create_claim": {"loss_cny": 1},
     "api_applications.create_application": None,  # filled with the other firm's need below
 }
 

@@ -246,6 +246,11 @@ def test_the_list_filters_orders_and_pages(parties):
     for who in ("bank", "firm"):
         items, total = loans.get_all(actor=user(parties[who]))
         assert ([i.id for i in items], total) == ([third.id, second.id, first.id], 3)
+    earliest = _lent(parties, disbursed_at=dt.datetime(2026, 1, 5, 2, tzinfo=dt.timezone.utc))  # entered last
+    items, total = loans.get_all(actor=user(parties["bank"]))
+    assert ([i.id for i in items], total) == ([third.id, second.id, first.id, earliest.id], 4)
+    db.session.delete(earliest)
+    db.session.commit()
     items, total = loans.get_all(actor=user(parties["bank"]), status="overdue")
     assert ([i.id for i in items], total) == ([first.id], 1)
     items, total = loans.get_all(actor=user(parties["bank"]), limit=1, offset=1)
@@ -278,3 +283,18 @@ def test_two_reports_at_once_never_repay_more_than_is_owed(parties, monkeypatch)
     monkeypatch.setattr(loans, "_lender", lambda actor, loan_id: db.session.get(Loan, loan_id))
     loans.repay(actor=user(parties["bank"]), loan_id=loan.id, paid_on=TODAY, principal_cny=100, interest_cny=0)
     assert db.session.get(Loan, loan.id).status is LoanStatus.REPAID
+
+
+def test_a_repayment_moves_its_own_loan_only(parties):
+    loan, other = _lent(parties), _lent(parties)
+    loans.repay(actor=user(parties["bank"]), loan_id=loan.id, paid_on=TODAY, principal_cny=200_000, interest_cny=0)
+    db.session.commit()
+    assert (db.session.get(Loan, loan.id).outstanding_cny, db.session.get(Loan, other.id).outstanding_cny) == (
+        1_000_000, 1_200_000)
+
+
+def test_today_is_chongqings_date(parties, monkeypatch):
+    monkeypatch.undo()  # the fixture's fixed day
+    evening = dt.datetime(2026, 12, 6, 20, 0, tzinfo=dt.timezone.utc)  # 04:00 on the 7th in Chongqing
+    monkeypatch.setattr(loans, "now_utc", lambda: evening)
+    assert loans.today() == dt.date(2026, 12, 7)

@@ -9,8 +9,12 @@ from ..api.access import access
 from ..api.idempotency import DOC as IDEMPOTENCY
 from ..api.idempotency import idempotent
 from ..auth.current import current_user
-from . import services
-from .schemas import LoanDetailSchema, LoanListSchema, LoanQuerySchema, OverdueInSchema, RepaymentInSchema, RepaymentSchema
+from . import fund, services
+from .schemas import (
+    ClaimDecisionSchema, ClaimInSchema, ClaimListSchema, ClaimQuerySchema, ClaimSchema, ContributionInSchema,
+    ContributionSchema, FundSchema, LoanDetailSchema, LoanListSchema, LoanQuerySchema, OverdueInSchema,
+    RepaymentInSchema, RepaymentSchema,
+)
 
 bp = Blueprint("api_loans", __name__, url_prefix="/api/v1", description="Loans after disbursement")
 ALL_ROLES = (Role.ENTERPRISE, Role.INSTITUTION, Role.ADMIN)
@@ -59,3 +63,54 @@ def create_repayment(body, loan_id):
 def report_overdue(body, loan_id):
     """Report principal past due since a date: the loan becomes overdue until it is repaid"""
     return services.overdue(actor=current_user(), loan_id=loan_id, **body)
+
+
+@bp.route("/loans/<int:loan_id>/compensation-claims", methods=["POST"])
+@access(bp, Role.INSTITUTION)
+@idempotent
+@bp.arguments(ClaimInSchema)
+@bp.response(201, ClaimSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.alt_response(409, response="CONFLICT")
+@bp.doc(parameters=[IDEMPOTENCY])
+def create_claim(body, loan_id):
+    """Claim on the risk-compensation fund for a covered overdue loan (80 % of the loss, split city 4 : district 6)"""
+    return fund.claim(actor=current_user(), loan_id=loan_id, **body)
+
+
+@bp.route("/admin/compensation-claims", methods=["GET"])
+@access(bp, Role.ADMIN)
+@bp.arguments(ClaimQuerySchema, location="query")
+@bp.response(200, ClaimListSchema)
+def list_claims(query):
+    """The claims on the fund, oldest first (the bureau's queue)"""
+    items = fund.get_claims(actor=current_user(), **query)
+    return {"items": items, "total": len(items)}
+
+
+@bp.route("/admin/compensation-claims/<int:claim_id>/decision", methods=["POST"])
+@access(bp, Role.ADMIN)
+@bp.arguments(ClaimDecisionSchema)
+@bp.response(200, ClaimSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.alt_response(409, response="CONFLICT")
+def decide_claim(body, claim_id):
+    """Approve (the fund pays, the loan is written off; never beyond the balance) or reject with a reason"""
+    return fund.decide(actor=current_user(), claim_id=claim_id, **body)
+
+
+@bp.route("/admin/risk-fund/contributions", methods=["POST"])
+@access(bp, Role.ADMIN)
+@bp.arguments(ContributionInSchema)
+@bp.response(201, ContributionSchema)
+def contribute(body):
+    """Money paid into the fund by the city and the district"""
+    return fund.contribute(actor=current_user(), **body)
+
+
+@bp.route("/admin/risk-fund", methods=["GET"])
+@access(bp, Role.ADMIN)
+@bp.response(200, FundSchema)
+def get_fund():
+    """The fund's balance, what it paid, and per institution its covered principal, losses, loss rate and fuse"""
+    return fund.get(actor=current_user())

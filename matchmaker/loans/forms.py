@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import StringField
 
 from ..forms import DayField, IntField, required
 
@@ -15,3 +16,17 @@ class RepaymentForm(FlaskForm):
 class OverdueForm(FlaskForm):
     since = DayField(_l("逾期起始日"), [required()])
     overdue_principal_cny = IntField(_l("逾期本金（元）"), [required()])
+
+
+class ClaimForm(FlaskForm):
+    loss_cny = IntField(_l("损失金额（元，不超过逾期本金）"), [required()])
+
+
+class ContributionForm(FlaskForm):
+    city_cny = IntField(_l("市级出资（元）"), [required()])
+    district_cny = IntField(_l("区级出资（元）"), [required()])
+    received_on = DayField(_l("到账日期"), [required()])
+
+
+class ClaimDecisionForm(FlaskForm):
+    reason = StringField(_l("驳回理由"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from models import LoanStatus, RepaymentMethod
+from models import ClaimStatus, LoanStatus, RepaymentMethod
 
 from ..schemas import Code, ListQuerySchema, StrictSchema
 from . import services
@@ -73,3 +73,65 @@ class RepaymentInSchema(StrictSchema):
 class OverdueInSchema(StrictSchema):
     since = ma.fields.Date(required=True)
     overdue_principal_cny = ma.fields.Integer(required=True, strict=True)
+
+
+class ClaimInSchema(StrictSchema):
+    loss_cny = ma.fields.Integer(required=True, strict=True)
+
+
+class ClaimSchema(ma.Schema):
+    id = ma.fields.Integer()
+    loan_id = ma.fields.Integer()
+    institution_id = ma.fields.Integer()
+    loss_cny = ma.fields.Integer()
+    covered_cny = ma.fields.Integer()
+    city_cny = ma.fields.Integer()
+    district_cny = ma.fields.Integer()
+    status = Code(ClaimStatus)
+    reason = ma.fields.String(allow_none=True)
+    created_at = ma.fields.AwareDateTime()
+    decided_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+class ClaimListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ClaimSchema))
+    total = ma.fields.Integer()
+
+
+class ClaimQuerySchema(ma.Schema):
+    status = Code(ClaimStatus)
+
+
+class ClaimDecisionSchema(StrictSchema):
+    decision = ma.fields.String(required=True, metadata={"enum": ["approve", "reject"]})
+    reason = ma.fields.String(load_default=None)
+
+
+class ContributionInSchema(StrictSchema):
+    city_cny = ma.fields.Integer(required=True, strict=True)
+    district_cny = ma.fields.Integer(required=True, strict=True)
+    received_on = ma.fields.Date(required=True)
+
+
+class ContributionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    city_cny = ma.fields.Integer()
+    district_cny = ma.fields.Integer()
+    received_on = ma.fields.Date()
+    created_at = ma.fields.AwareDateTime()
+
+
+class InstitutionFundSchema(ma.Schema):
+    institution_id = ma.fields.Integer()
+    institution_name = ma.fields.String()
+    covered_principal_cny = ma.fields.Integer()
+    loss_cny = ma.fields.Integer()
+    loss_rate = ma.fields.Float()
+    warning = ma.fields.Boolean()
+    fuse_tripped = ma.fields.Boolean()
+
+
+class FundSchema(ma.Schema):
+    balance_cny = ma.fields.Integer()
+    paid_cny = ma.fields.Integer()
+    by_institution = ma.fields.List(ma.fields.Nested(InstitutionFundSchema))

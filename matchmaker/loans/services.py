@@ -20,6 +20,7 @@ from ..errors import Conflict, Forbidden, InvalidInput
 from ..ranking.eligibility import wan
 from ..sql import LOCAL
 from ..wording import N_
+from . import cover
 
 # What is not lent is not repaid: a guarantee, a policy or an investment becomes no loan.
 NOT_LOANS = frozenset({"guarantee", "tech_insurance", "equity_investment"})
@@ -104,7 +105,7 @@ def create(*, application: Application, repayment: str | None = None) -> Loan | 
                 term_months=application.approved_term_months or application.term_months,
                 disbursed_on=(application.disbursed_at or now_utc()).astimezone(LOCAL).date(),
                 repayment=RepaymentMethod(method), status=LoanStatus.CURRENT, overdue_principal_cny=0,
-                risk_fund_covered=kind in current_app.config["RISK_FUND_KINDS"])
+                risk_fund_covered=cover.covers(kind=kind, institution_id=application.institution_id))
     db.session.add(loan)
     db.session.flush()
     return loan

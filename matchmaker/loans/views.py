@@ -2,18 +2,20 @@
 repayments and overdue events are recorded (the same services as the banks' API)."""
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from models import LoanStatus, Role
+from models import LoanStatus, Role, db
 
 from ..auth.current import current_user, pages_of
-from ..views import submit
-from . import services
-from .forms import OverdueForm, RepaymentForm
+from ..errors import InvalidInput
+from ..views import change, submit
+from . import fund, services
+from .forms import ClaimDecisionForm, ClaimForm, ContributionForm, OverdueForm, RepaymentForm
 
 firm_pages = pages_of(Role.ENTERPRISE, "loans", __name__, url_prefix="/enterprise/loans")
 officer_pages = pages_of(Role.INSTITUTION, "officer_loans", __name__, url_prefix="/institution/loans")
+admin_pages = pages_of(Role.ADMIN, "fund", __name__, url_prefix="/admin/risk-fund")
 PER_PAGE = 20
 
 
@@ -23,14 +25,17 @@ def _list(endpoint: str, template: str):
     page = max(1, request.args.get("page", 1, type=int) or 1)
     items, total = services.get_all(actor=current_user(), status=status, limit=PER_PAGE,
                                     offset=min(page - 1, 100_000) * PER_PAGE)
+    actor = current_user()
+    standing = fund.losses_by_institution().get(actor.institution_id) if actor.role is Role.INSTITUTION else None
     return render_template(template, loans=items, total=total, page=page, per_page=PER_PAGE, status=status,
-                           endpoint=endpoint, services=services)
+                           endpoint=endpoint, services=services, standing=standing)
 
 
-def _show(loan_id: int, *, repayment=None, overdue=None, status: int = 200):
+def _show(loan_id: int, *, repayment=None, overdue=None, claim=None, status: int = 200):
     loan = services.get(actor=current_user(), loan_id=loan_id)
     return render_template("loans/show.html", loan=loan, services=services, schedule=services.instalments(loan),
-                           repayment=repayment or RepaymentForm(), overdue=overdue or OverdueForm()), status
+                           repayment=repayment or RepaymentForm(), overdue=overdue or OverdueForm(),
+                           claim_form=claim or ClaimForm(), claim=fund.claim_of(loan_id=loan.id)), status
 
 
 @firm_pages.route("")
@@ -73,3 +78,50 @@ def record_overdue(loan_id: int):
     if sent.done:
         return redirect(url_for("officer_loans.show_for_officer", loan_id=loan_id))
     return _show(loan_id, overdue=form, status=sent.status)
+
+
+@officer_pages.route("/<int:loan_id>/claim", methods=["POST"])
+def file_claim(loan_id: int):
+    form = ClaimForm()
+    sent = submit(form, lambda: fund.claim(actor=current_user(), loan_id=loan_id, loss_cny=form.loss_cny.data),
+                  done=_("风险补偿申请已提交，等待管理员审核"))
+    if sent.done:
+        return redirect(url_for("officer_loans.show_for_officer", loan_id=loan_id))
+    return _show(loan_id, claim=form, status=sent.status)
+
+
+# ---------------------------------------------------------------- the bureau's fund
+
+
+def _fund_page(contribution=None, status: int = 200):
+    actor = current_user()
+    return render_template("loans/fund.html", pool=fund.get(actor=actor),
+                           claims=fund.get_claims(actor=actor, status="submitted"),
+                           decided=fund.get_claims(actor=actor)[-20:], contribution=contribution or ContributionForm(),
+                           decision=ClaimDecisionForm()), status
+
+
+@admin_pages.route("", methods=["GET", "POST"])
+def fund_page():
+    form = ContributionForm()
+    sent = submit(form, lambda: fund.contribute(actor=current_user(), city_cny=form.city_cny.data,
+                                                district_cny=form.district_cny.data, received_on=form.received_on.data),
+                  done=_("出资已登记"))
+    if sent.done:
+        return redirect(url_for("fund.fund_page"))
+    return _fund_page(form, sent.status)
+
+
+@admin_pages.route("/claims/<int:claim_id>/<decision>", methods=["POST"])
+def decide_claim(claim_id: int, decision: str):
+    form = ClaimDecisionForm()
+    if form.validate_on_submit():
+        try:
+            change(lambda: fund.decide(actor=current_user(), claim_id=claim_id, decision=decision,
+                                       reason=form.reason.data),
+                   done=_("已批准并支付") if decision == "approve" else _("已驳回"))
+        except InvalidInput as error:  # a rejection without its reason: said above the queue, nothing kept
+            db.session.rollback()
+            for message in [error.message, *[m for ms in error.fields.values() for m in ms]]:
+                flash(message, "warning")
+    return redirect(url_for("fund.fund_page"))
