@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from flask import current_app
 
 from models import (
@@ -23,7 +24,7 @@ from .. import audit, scoping, text
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..wording import N_
 from . import services as loans
-from .cover import fuse_tripped, losses_by_institution  # noqa: F401  (the fund's figures)
+from .cover import losses_by_institution
 
 FUND_ROW = 1
 
@@ -129,7 +130,9 @@ def claim_of(*, loan_id: int) -> CompensationClaim | None:
 
 def get_claims(*, actor: User, status: str | None = None) -> list[CompensationClaim]:
     _admin(actor)
-    query = sa.select(CompensationClaim).order_by(CompensationClaim.created_at, CompensationClaim.id)
+    # The queue names each claim's loan and product: loaded with the claims, not one query per claim.
+    query = (sa.select(CompensationClaim).options(sa.orm.selectinload(CompensationClaim.loan).selectinload(Loan.product))
+             .order_by(CompensationClaim.created_at, CompensationClaim.id))
     if status:
         if status not in ClaimStatus.values():
             raise InvalidInput("筛选条件有误", {"status": [N_("未知的状态：%(value)s", value=status)]})

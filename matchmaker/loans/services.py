@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from flask import current_app
 
 from models import Application, Loan, LoanRepayment, LoanStatus, RepaymentMethod, Role, User, db, now_utc
@@ -45,7 +46,9 @@ def get_all(*, actor: User, status: str | None = None, limit: int | None = 20, o
             raise InvalidInput("筛选条件有误", {"status": [N_("未知的状态：%(value)s", value=status)]})
         query = query.where(Loan.status == LoanStatus(status))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    query = query.order_by(Loan.disbursed_on.desc(), Loan.id.desc()).offset(offset)
+    # Each listed loan shows its product's name: loaded with the page, not one query per loan.
+    query = (query.options(sa.orm.selectinload(Loan.product))
+             .order_by(Loan.disbursed_on.desc(), Loan.id.desc()).offset(offset))
     if limit is not None:
         query = query.limit(limit)
     return list(db.session.scalars(query)), total

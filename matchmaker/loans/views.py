@@ -10,7 +10,7 @@ from models import LoanStatus, Role, db
 from ..auth.current import current_user, pages_of
 from ..errors import InvalidInput
 from ..views import change, submit
-from . import fund, services
+from . import cover, fund, services
 from .forms import ClaimDecisionForm, ClaimForm, ContributionForm, OverdueForm, RepaymentForm
 
 firm_pages = pages_of(Role.ENTERPRISE, "loans", __name__, url_prefix="/enterprise/loans")
@@ -26,7 +26,8 @@ def _list(endpoint: str, template: str):
     items, total = services.get_all(actor=current_user(), status=status, limit=PER_PAGE,
                                     offset=min(page - 1, 100_000) * PER_PAGE)
     actor = current_user()
-    standing = fund.losses_by_institution().get(actor.institution_id) if actor.role is Role.INSTITUTION else None
+    standing = (cover.losses_by_institution(actor.institution_id).get(actor.institution_id)
+                if actor.role is Role.INSTITUTION else None)
     return render_template(template, loans=items, total=total, page=page, per_page=PER_PAGE, status=status,
                            endpoint=endpoint, services=services, standing=standing)
 
