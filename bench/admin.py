@@ -11,6 +11,7 @@ from bench.ranking import bench, percentile_ms, timed
 from matchmaker import create_app
 from matchmaker.admin import export, outcomes, stats, unserved
 from matchmaker.admin.targets import plan_targets
+from matchmaker.loans import warnings
 from models import Product, Role, User, db, uscc
 from seed import load_market
 
@@ -48,6 +49,14 @@ def main() -> None:
                                                              5), 50), "ms")
             bench("admin_unserved_p50", percentile_ms(timed(unserved.report, 5), 50), "ms")
             bench("admin_plan_targets_p50", percentile_ms(timed(plan_targets, 5), 50), "ms")
+            # The daily risk scan (the Celery beat task) over every borrower of the seeded market.
+            started = time.perf_counter()
+            opened = warnings.scan()
+            db.session.commit()
+            bench("risk_scan_whole_market", (time.perf_counter() - started) * 1000, "ms")
+            bench("risk_warnings_open", opened, "warnings")
+            bench("risk_scan_again_p50", percentile_ms(timed(warnings.scan, 3), 50), "ms")
+            db.session.rollback()
             admin = db.session.query(User).filter_by(role=Role.ADMIN).first()
             product_ids = [p.id for p in db.session.query(Product.id)]
             data = history_csv(5_000, product_ids)

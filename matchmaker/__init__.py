@@ -97,6 +97,7 @@ def register_extensions(app: Flask) -> None:
     from . import mail  # noqa: F401  (its delivery task)
     from .applications import digest  # noqa: F401  (the officers' daily digest task)
     from .loans import reminders  # noqa: F401  (the firms' due-date reminders)
+    from .loans import warnings  # noqa: F401  (the daily risk scan)
 
     security.init_app(app)
     inputs.init_app(app)
@@ -156,7 +157,7 @@ def register_blueprints(app: Flask) -> None:
                       needs_views.bp, matching_views.firm_pages, applications_views.firm_pages, products_views.market,
                       products_views.bp, documents_views.firm_pages, documents_views.officer_pages, credit_views.firm_pages,
                       matching_views.officer_pages, applications_views.officer_pages, loans_views.firm_pages,
-                      loans_views.officer_pages, loans_views.admin_pages, admin_views.bp):
+                      loans_views.officer_pages, loans_views.admin_pages, loans_views.warning_pages, admin_views.bp):
         app.register_blueprint(blueprint)
     api.init_app(app)
     for blueprint in (auth_api.bp, enterprise_api.bp, documents_api.bp, needs_api.bp, matching_api.bp, applications_api.bp,

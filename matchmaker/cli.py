@@ -53,6 +53,13 @@ def seed_command(enterprises: int | None, seed_value: int | None, quiet: bool, i
         )
     except MarketNotEmpty as error:
         raise click.ClickException(str(error)) from None
+    from models import db
+
+    from .loans import warnings
+
+    # The seeded loans' warnings, as the daily scan would raise them (the seed itself knows only the models).
+    summary["risk_warnings"] = warnings.scan()
+    db.session.commit()
     for key, value in summary.items():
         click.echo(f"{key}: {value}")
 
@@ -108,6 +115,13 @@ def ranker_train(if_none_active: bool) -> None:
                f"in {time.perf_counter() - started:.1f} s; "
                + ("activated" if result["activated"] else "NOT activated (it does not beat the active order)"))
     click.echo(_table({"model": result["metrics"], **result["baselines"]}))
+    risk = result.get("default_metrics") or {}
+    if "auc" in risk:
+        click.echo(f"default risk: learned from {risk['loans']} loans ({risk['defaults']} went bad, base rate "
+                   f"{risk['base_rate']:.2%}); on the latest {risk['holdout_loans']} held out: AUC {risk['auc']:.3f}, "
+                   f"Brier {risk['brier']:.4f} against {risk['brier_base_rate']:.4f} for the base rate")
+    elif risk:
+        click.echo(f"default risk: not learned ({risk.get('loans', 0)} loans, {risk.get('defaults', 0)} went bad)")
 
 
 @ranker.command("evaluate")

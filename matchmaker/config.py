@@ -136,6 +136,28 @@ class Config:
     RISK_FUND_FUSE_PCT = 8.0
     # A firm is reminded this many days before an instalment falls due (once per loan and date).
     LOAN_REMINDER_DAYS = 3
+    # Risk early warning (风险预警): a firm's score, 0–100, is the sum of what the platform sees, each part
+    # capped (no public weights were found: these are ours, shown to officers with every warning).
+    # overdue: any loan overdue on the platform (not only the officer's), more once past 90 days, and a loan
+    # written off in the last three years; grade: per step the firm's knowledge-value grade fell since a live
+    # loan was disbursed; leverage: liabilities ÷ assets at or above each threshold (%); needs: per open need
+    # older than the days given with no approval, from the second one (one need waiting is normal).
+    RISK_SCORE = {
+        "overdue": 40, "overdue_90_days": 20, "written_off": 20, "overdue_max": 60,
+        "grade_step": 10, "grade_max": 20,
+        "leverage": ((85, 20), (70, 10)),
+        "unserved_days": 30, "unserved_need": 10, "unserved_max": 20,
+    }
+    # Five colours from the score (finance-rules.md, "Early warning": red 80–100, orange 60–80, yellow 40–60,
+    # blue 20–40, green below), checked from the top; from RISK_WARNING_BAND up a firm with a live loan
+    # becomes a task for each lending institution's officers.
+    RISK_BANDS: tuple = ((80, "red"), (60, "orange"), (40, "yellow"), (20, "blue"), (0, "green"))
+    RISK_WARNING_BAND = "yellow"
+    # The default-risk model (trained with the ranker) learns from loans disbursed at least this many months
+    # ago, and only when there are enough of them and enough that went bad to learn anything.
+    DEFAULT_RISK_MIN_MONTHS = 6
+    DEFAULT_RISK_MIN_LOANS = 200
+    DEFAULT_RISK_MIN_DEFAULTS = 10
     # Firms' documents (营业执照 …) are kept outside the web root. "local": files under DOCUMENT_DIR (by
     # default the instance folder's documents/); "s3": an S3-compatible object store (AWS S3, MinIO, OSS,
     # COS …) named by the DOCUMENT_S3_* settings, its credentials from boto3's environment

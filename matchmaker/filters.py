@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from models.codes import (
-    Certification, Industry, InstitutionKind, LabelledEnum, LoanStatus, ProductKind, RepaymentMethod,
+    Certification, Industry, InstitutionKind, LabelledEnum, LoanStatus, ProductKind, RepaymentMethod, RiskBand,
 )
 
 
@@ -122,4 +122,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(code_label(InstitutionKind), "institution_kind_label")
     app.add_template_filter(code_label(RepaymentMethod), "repayment_label")
     app.add_template_filter(code_label(LoanStatus), "loan_status_label")
+    app.add_template_filter(code_label(RiskBand), "risk_band_label")
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

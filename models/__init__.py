@@ -16,8 +16,10 @@ from .codes import (
     ProductStatus,
     RejectReason,
     RepaymentMethod,
+    RiskBand,
     Role,
     TokenKind,
+    WarningStatus,
 )
 from .user import AuthToken, LoginFailure, User, hash_password, verify_dummy_password
 from .enterprise import Enterprise
@@ -38,16 +40,17 @@ from .mail import OutgoingMail
 from .document import Document, SharedDocument
 from .ip_asset import IpAsset
 from .loan import Loan, LoanRepayment
-from .risk_fund import CompensationClaim, RiskFund, RiskFundContribution
+from .risk_fund import ClaimRecovery, CompensationClaim, RiskFund, RiskFundContribution
+from .risk_warning import RiskWarning
 
 __all__ = [
     "Base", "UTCDateTime", "db", "now_utc",
     "ApplicationStatus", "Certification", "ClaimStatus", "CreditGrade", "CreditRating", "DocumentKind", "Industry", "InstitutionKind", "IpKind", "LoanStatus",
-    "NeedStatus", "ProductKind", "ProductStatus", "RejectReason", "RepaymentMethod", "Role", "TokenKind",
+    "NeedStatus", "ProductKind", "ProductStatus", "RejectReason", "RepaymentMethod", "RiskBand", "Role", "TokenKind", "WarningStatus",
     "AuthToken", "LoginFailure", "User", "hash_password", "verify_dummy_password",
     "Enterprise", "Institution", "MAX_EMPLOYEES", "MAX_IP_COUNT", "MAX_MONEY_CNY", "MAX_RATE_PCT",
     "MAX_TERM_MONTHS", "Product", "FinancingNeed",
     "TRANSITIONS", "Application", "ApplicationEvent", "RankerModel", "AuditEvent", "Consent", "DemoMarket", "Notification",
     "IdempotentRequest", "LeadInvitation", "ACTIVE_JOB_STATUSES", "JOB_STATUSES", "Job",
-    "OutgoingMail", "Document", "SharedDocument", "IpAsset", "Loan", "LoanRepayment", "CompensationClaim", "RiskFund", "RiskFundContribution",
+    "OutgoingMail", "Document", "SharedDocument", "IpAsset", "Loan", "LoanRepayment", "ClaimRecovery", "CompensationClaim", "RiskFund", "RiskFundContribution", "RiskWarning",
 ]

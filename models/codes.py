@@ -151,6 +151,20 @@ class ClaimStatus(LabelledEnum):
     REJECTED = "rejected", "已驳回", "Rejected"
 
 
+class RiskBand(LabelledEnum):
+    """The five colours of a firm's risk score, worst first (finance-rules.md, "Early warning")."""
+    RED = "red", "红色", "Red"
+    ORANGE = "orange", "橙色", "Orange"
+    YELLOW = "yellow", "黄色", "Yellow"
+    BLUE = "blue", "蓝色", "Blue"
+    GREEN = "green", "绿色", "Green"
+
+
+class WarningStatus(LabelledEnum):
+    OPEN = "open", "待处理", "Open"
+    HANDLED = "handled", "已处理", "Handled"
+
+
 class ProductStatus(LabelledEnum):
     ACTIVE = "active", "上架中", "Active"
     PAUSED = "paused", "已暂停", "Paused"

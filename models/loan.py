@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import UTCDateTime, db, enum_column, now_utc
-from .codes import LoanStatus, RepaymentMethod
+from .codes import CreditGrade, LoanStatus, RepaymentMethod
 
 
 class Loan(db.Model):
@@ -34,6 +34,8 @@ class Loan(db.Model):
     status: Mapped[LoanStatus] = mapped_column(enum_column(LoanStatus), default=LoanStatus.CURRENT)
     # Fixed at disbursement (the fund's rules as they stood then).
     risk_fund_covered: Mapped[bool] = mapped_column(default=False)
+    # The firm's knowledge-value grade when the money went out, so a falling grade can be seen later.
+    credit_grade: Mapped[CreditGrade | None] = mapped_column(enum_column(CreditGrade, name="credit_grade"))
     # While overdue: since when, and how much principal is past due (repayments bring it down).
     overdue_since: Mapped[dt.date | None] = mapped_column(sa.Date)
     overdue_principal_cny: Mapped[int] = mapped_column(sa.BigInteger, default=0)

@@ -36,3 +36,9 @@ class RankerModel(db.Model):
     trained_rows: Mapped[int] = mapped_column()
     metrics: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     baseline_metrics: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # The default-risk model trained with it, where enough loans had run long enough (None otherwise), and its
+    # figures: hold-out AUC and Brier score, the base rate, predicted against actual default by grade.
+    default_blob: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    default_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    default_features: Mapped[list[str] | None] = mapped_column(sa.JSON)
+    default_metrics: Mapped[dict | None] = mapped_column(sa.JSON)

@@ -19,6 +19,8 @@ class RiskFund(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     balance_cny: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     paid_cny: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    # The fund's share of what banks recovered after their claims were paid, back into the balance.
+    returned_cny: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
 
 
 class RiskFundContribution(db.Model):
@@ -41,6 +43,7 @@ class CompensationClaim(db.Model):
     __table_args__ = (
         sa.CheckConstraint("loss_cny > 0", name="loss_positive"),
         sa.CheckConstraint("covered_cny = city_cny + district_cny", name="split_adds_up"),
+        sa.CheckConstraint("recovered_cny >= 0 AND recovered_cny <= loss_cny", name="recovered_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,5 +59,30 @@ class CompensationClaim(db.Model):
     decided_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # What the bank recovered of the loss after the claim was paid, and the fund's share of it given back.
+    recovered_cny: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    returned_cny: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
 
     loan = relationship("Loan")
+
+
+class ClaimRecovery(db.Model):
+    """Money the bank recovered on a paid claim's loan; the fund gets back the share it paid (pro rata)."""
+
+    __tablename__ = "claim_recoveries"
+    __table_args__ = (
+        sa.CheckConstraint("amount_cny > 0", name="amount_positive"),
+        sa.CheckConstraint("returned_cny = city_cny + district_cny", name="split_adds_up"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(sa.ForeignKey("compensation_claims.id"), index=True)
+    amount_cny: Mapped[int] = mapped_column(sa.BigInteger)
+    returned_cny: Mapped[int] = mapped_column(sa.BigInteger)
+    city_cny: Mapped[int] = mapped_column(sa.BigInteger)
+    district_cny: Mapped[int] = mapped_column(sa.BigInteger)
+    recovered_on: Mapped[dt.date] = mapped_column(sa.Date)
+    recorded_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    claim = relationship("CompensationClaim")

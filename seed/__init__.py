@@ -15,11 +15,13 @@ import sqlalchemy as sa
 from tqdm import tqdm
 
 from models import (
-    Application, ApplicationEvent, DemoMarket, Enterprise, FinancingNeed, Institution, Loan, LoanRepayment, Product,
-    Role, User, db,
+    Application, ApplicationEvent, ClaimRecovery, CompensationClaim, DemoMarket, Enterprise, FinancingNeed, Institution,
+    Loan, LoanRepayment, Product, RiskFund, RiskFundContribution, Role, User, db,
     hash_password,
 )
 
+from . import balance
+from . import fund as fund_history
 from . import loans as loan_history
 from .market import Market, draw_market
 
@@ -31,7 +33,8 @@ DEMO_EMAILS = {
     "institution": "officer@demo.gaoxin.cn",
     "enterprise": "owner@demo.gaoxin.cn",
 }
-TABLES = (Institution, Product, Enterprise, FinancingNeed, Application, ApplicationEvent, Loan)
+TABLES = (Institution, Product, Enterprise, FinancingNeed, Application, ApplicationEvent, Loan, RiskFundContribution,
+          CompensationClaim, ClaimRecovery)
 CHUNK = 2_000
 
 
@@ -54,7 +57,9 @@ def load_market(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_S
         raise MarketNotEmpty("数据库中已有数据，拒绝导入演示数据（demo data is only loaded into an empty database）")
     as_of = as_of or dt.date.today()
     market = draw_market(enterprises=enterprises, seed=seed, as_of=as_of)
+    balance.fill(market, seed=seed)
     loans, repayments = loan_history.draw(market, seed=seed, as_of=as_of)
+    fund = fund_history.draw(loans, seed=seed, as_of=as_of)
     rows = {
         Institution: [{k: v for k, v in r.items() if k != "short_name"} for r in market.institutions],
         Product: market.products,
@@ -64,6 +69,10 @@ def load_market(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_S
         ApplicationEvent: market.events,
         Loan: loans,
         LoanRepayment: repayments,
+        RiskFundContribution: fund["contributions"],
+        CompensationClaim: fund["claims"],
+        ClaimRecovery: fund["recoveries"],
+        RiskFund: fund["fund"],
     }
     total = sum(len(r) for r in rows.values())
     with tqdm(total=total, desc="seed", unit="rows", disable=not progress, mininterval=0.2) as bar:
@@ -81,6 +90,8 @@ def load_market(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_S
     if credentials_path is not None:
         _write_credentials(Path(credentials_path) / CREDENTIALS_FILE, logins)
     return summarize(market) | {"loans": len(loans), "overdue_loans": sum(1 for loan in loans if loan["status"] == "overdue"),
+                                "written_off_loans": sum(1 for loan in loans if loan["status"] == "written_off"),
+                                "risk_fund_balance_cny": fund["fund"][0]["balance_cny"],
                                 "demo_logins": ", ".join(f"{e}" for e, _ in logins.values())}
 
 

@@ -5,8 +5,10 @@ The policy below is the contract's table written once more, by endpoint; a route
 here fails the walk, so a new route's access is decided on purpose.
 """
 import collections
+import datetime as dt
 import io
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -21,6 +23,7 @@ ANYONE = "anyone"
 SIGNED_IN = "signed-in"
 E, I, A = "enterprise", "institution", "admin"
 # endpoint → who may use it (on their own objects). Admin-only and page areas are added by prefix.
+TODAY = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()  # the platform's day (the loans were lent on it)
 POLICY = {
     "public.index": ANYONE, "public.healthz": ANYONE, "public.switch_language": ANYONE, "auth.login": ANYONE,
     "registration.register": ANYONE, "api_enterprise.register": ANYONE, "api_auth.token": ANYONE,
@@ -40,7 +43,8 @@ POLICY = {
     "api_documents.share_documents": {E}, "api_documents.read_shared": {E, I}, "api_credit.credit_grade": {E},
     "api_credit.list_ip_assets": {E}, "api_credit.create_ip_asset": {E}, "api_credit.delete_ip_asset": {E},
     "api_loans.list_loans": {E, I, A}, "api_loans.get_loan": {E, I, A}, "api_loans.create_repayment": {I},
-    "api_loans.report_overdue": {I}, "api_loans.create_claim": {I},
+    "api_loans.report_overdue": {I}, "api_loans.create_claim": {I}, "api_loans.create_recovery": {I},
+    "api_loans.list_warnings": {I, A}, "api_loans.handle_warning": {I},
 }
 PREFIX_ROLES = (("/enterprise/", {E}), ("/institution/", {I}), ("/admin/", {A}), ("/api/v1/admin/", {A}))
 
@@ -86,13 +90,19 @@ def world(client, make_user):
         assert client.post(f"/api/v1/applications/{lent}/disbursement", headers=tokens[bank],
                            json={"amount_cny": 1_000_000}).status_code == 200
         loans[k] = client.get("/api/v1/loans", headers=tokens[k]).json["items"][0]["id"]
+    warnings = {}
+    for k, bank in (("A", "X"), ("B", "Y")):  # each loan reported overdue: a risk warning for its bank
+        assert client.post(f"/api/v1/loans/{loans[k]}/overdue", headers=tokens[bank],
+                           json={"since": TODAY, "overdue_principal_cny": 1}).status_code == 200
+        warnings[k] = client.get("/api/v1/risk-warnings", headers=tokens[bank]).json["items"][0]["id"]
     with client.application.app_context():  # a finished training, for the job routes
         job = Job(kind="ranker.train", status="failed", progress=0.1, params={}, attempts=1, error="测试")
         db.session.add(job)
         db.session.commit()
         job_id = job.id
     return {"people": people, "tokens": tokens, "products": products, "needs": needs, "applications": applications,
-            "job": job_id, "documents": documents, "assets": assets, "loans": loans}
+            "job": job_id, "documents": documents, "assets": assets, "loans": loans,
+            "warnings": warnings}
 
 
 def foreign_ids(world, actor: str) -> dict:
@@ -102,7 +112,7 @@ def foreign_ids(world, actor: str) -> dict:
             "product_id": world["products"][bank], "institution_id": world["people"][bank].institution_id,
             "user_id": world["people"][firm].id, "code": "en", "job_id": world["job"],
             "document_id": world["documents"][firm], "asset_id": world["assets"][firm], "loan_id": world["loans"][firm],
-            "claim_id": 999_999, "decision": "approve"}
+            "claim_id": 999_999, "decision": "approve", "warning_id": world["warnings"][firm]}
 
 
 def routes(app):
@@ -148,6 +158,8 @@ BODIES = {
     "api_loans.create_repayment": {"paid_on": "2026-12-01", "principal_cny": 1, "interest_cny": 0},
     "api_loans.report_overdue": {"since": "2026-12-01", "overdue_principal_cny": 1},
     "api_loans.create_claim": {"loss_cny": 1},
+    "api_loans.create_recovery": {"amount_cny": 1, "recovered_on": "2026-12-01"},
+    "api_loans.handle_warning": {"action": "已核查"},
     "api_applications.create_application": None,  # filled with the other firm's need below
 }
 

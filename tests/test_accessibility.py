@@ -42,6 +42,12 @@ def _world(app, seeded):  # noqa: F811
     application = client.post("/api/v1/applications", headers=owner, json={
         "need_id": need["id"], "product_id": product["id"], "document_ids": [paper["id"]]}).json
     others = [p["id"] for p in client.get("/api/v1/products?limit=3").json["items"]]
+    # The loans' pages: the firm's and the officer's first loan of the seeded history (a page of each kind).
+    firm_loans = [f"/enterprise/loans/{loan['id']}" for loan in
+                  client.get("/api/v1/loans?limit=1", headers=owner).json["items"]]
+    bank_loans = [f"/institution/loans/{loan['id']}" for loan in
+                  (client.get("/api/v1/loans?limit=1&status=overdue", headers=bank).json["items"]
+                   or client.get("/api/v1/loans?limit=1", headers=bank).json["items"])]
     return {
         None: ["/", "/market", f"/market/products/{product['id']}", "/privacy", "/auth/login", "/auth/register"],
         "enterprise": ["/account", "/enterprise/needs", "/enterprise/needs/new", f"/enterprise/needs/{need['id']}",
@@ -49,12 +55,14 @@ def _world(app, seeded):  # noqa: F811
                        "/enterprise/applications", f"/enterprise/applications/{application['id']}",
                        "/enterprise/profile", "/enterprise/credit-grade", "/enterprise/ip-assets", "/enterprise/documents",
                        "/enterprise/profile/views",
-                       "/enterprise/notifications", "/account/password", "/account/notifications"],
+                       "/enterprise/notifications", "/account/password", "/account/notifications",
+                       "/enterprise/loans", *firm_loans],  # the demo firm has a past loan (seed/__init__.py)
         "institution": ["/account", "/institution/inbox", f"/institution/applications/{application['id']}",
                         "/institution/products", "/institution/products/new",
-                        f"/institution/products/{product['id']}/leads", "/account/two-factor"],
+                        f"/institution/products/{product['id']}/leads", "/account/two-factor",
+                        "/institution/loans", *bank_loans, "/institution/risk-warnings"],
         "admin": ["/account", "/admin/", "/admin/users", "/admin/institutions", "/admin/audit", "/admin/ranker",
-                  "/admin/unserved", "/admin/import"],
+                  "/admin/unserved", "/admin/import", "/admin/risk-fund"],
     }
 
 

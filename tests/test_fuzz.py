@@ -36,6 +36,8 @@ def role_for(method: str, path: str) -> str:
         return "admin"
     if path.startswith("/products") and method != "GET" or path.endswith(("/decision", "/disbursement")):
         return "institution"
+    if path.startswith("/loans/") and method == "POST":  # a bank's loan system reports a loan's life
+        return "institution"
     return "enterprise"
 
 

@@ -56,7 +56,8 @@ def page_paths(app, world, actor) -> list[str]:  # noqa: F811
     ids = {"need_id": world["needs"]["A"], "application_id": world["applications"]["A"],
            "product_id": world["products"]["X"], "institution_id": world["people"]["X"].institution_id,
            "user_id": world["people"]["A"].id, "code": "en", "job_id": world["job"],
-           "document_id": world["documents"]["A"], "asset_id": world["assets"]["A"], "loan_id": world["loans"]["A"]}
+           "document_id": world["documents"]["A"], "asset_id": world["assets"]["A"], "loan_id": world["loans"]["A"],
+           "warning_id": world["warnings"]["A"]}
     if actor == "X":
         ids["application_id"] = world["applications"]["A"]
     paths = []

@@ -36,6 +36,9 @@ def _figures(institutions: int = 18) -> dict:
         # Sorted as the statistics sort them: most money first.
         "by_institution": [{"name": f"银行{i:02d}", "disbursed_amount_cny": (institutions - i) * 10_000}
                            for i in range(institutions)],
+        # The loan book: a lender with nothing lent in the period has no default rate and is left out.
+        "loans_by_institution": [{"institution_name": f"银行{i:02d}", "lent_cny": (i + 1) * 1_000_000 if i != 1 else 0,
+                                  "default_rate": 0.012345 * i if i else None} for i in range(institutions)],
     }
 
 
@@ -43,7 +46,7 @@ def test_the_dashboard_charts_carry_each_figure_in_wan_with_chinese_labels(app):
     figures = _figures()
     with app.test_request_context("/admin/"):
         charts = admin_views._dashboard_charts(figures)
-    assert set(charts) == {"monthly", "by_kind", "by_industry", "by_institution"}
+    assert set(charts) == {"monthly", "by_kind", "by_industry", "by_institution", "defaults_by_institution"}
     monthly = charts["monthly"]
     assert monthly["months"] == ["2026-01", "2026-02"]
     needs, applications, money = monthly["series"]
@@ -60,6 +63,11 @@ def test_the_dashboard_charts_carry_each_figure_in_wan_with_chinese_labels(app):
     assert top["labels"] == [f"银行{i:02d}" for i in range(14, -1, -1)]
     assert top["values"] == [float(18 - i) for i in range(14, -1, -1)]
     assert top["name"] == "促成融资（万元）"
+    # The fifteen largest lenders by what they lent in the period, smallest first, their default rate in %.
+    defaults = charts["defaults_by_institution"]
+    assert defaults["labels"] == [f"银行{i:02d}" for i in range(3, 18)]
+    assert defaults["values"] == [round(100 * (0.012345 * i), 2) for i in range(3, 18)]
+    assert defaults["name"] == "违约率（%）"
 
 
 def test_the_dashboard_charts_speak_english_when_asked(app):
@@ -69,6 +77,8 @@ def test_the_dashboard_charts_speak_english_when_asked(app):
                                                                  "Financing brokered (10k yuan)"]
     assert charts["by_kind"]["labels"] == ["Credit loan", "IP-pledge loan"]
     assert charts["by_institution"]["labels"] == ["银行02", "银行01", "银行00"]
+    assert charts["defaults_by_institution"] == {"labels": ["银行00", "银行02"], "values": [0.0, 2.47],
+                                                 "name": "Default rate (%)"}  # 银行01 lent nothing
 
 
 @pytest.mark.parametrize("amount, wan", [(0, 0.0), (10_000, 1.0), (15_555, 1.56), (123, 0.01), (-20_000, -2.0)])

@@ -218,3 +218,42 @@ def test_the_officer_claims_on_the_page_and_the_bureau_pays_on_its_own(client, b
     after = admin_client.get("/admin/risk-fund").get_data(as_text=True)
     assert "已批准并支付" in after and "暂无待审核的申请" in after
     assert client.get(f"/api/v1/loans/{loan['id']}", headers=bureau["bank"]).json["status"] == "written_off"
+
+
+def test_the_decision_refuses_in_its_own_words(client, bureau, app):
+    """Ids beyond any row and unknown decisions, straight at the rule (the API's schema stops some before it)."""
+    from matchmaker.errors import Conflict, InvalidInput, NotFound
+    from models import User, db
+
+    loan = lend(client, bureau)
+    overdue(client, bureau, loan, 100_000)
+    claim = client.post(f"/api/v1/loans/{loan['id']}/compensation-claims", headers=bureau["bank"],
+                        json={"loss_cny": 100_000}).json
+    with app.app_context():
+        admin = db.session.scalar(db.select(User).where(User.role == "admin"))
+        for claim_id in (2**63, -1, 0):
+            with pytest.raises(NotFound) as missing:
+                fund_rules.decide(actor=admin, claim_id=claim_id, decision="approve")
+            assert missing.value.message == "补偿申请不存在"
+        with pytest.raises(InvalidInput) as wrong:
+            fund_rules.decide(actor=admin, claim_id=claim["id"], decision="later")
+        assert (wrong.value.message, wrong.value.fields) == ("审核结果有误", {"decision": ["请选择批准（approve）或驳回（reject）"]})
+        with pytest.raises(InvalidInput) as wrong:
+            fund_rules.decide(actor=admin, claim_id=claim["id"], decision="reject", reason="  ")
+        assert (wrong.value.message, wrong.value.fields) == ("审核结果有误", {"reason": ["驳回时请说明理由"]})
+        with pytest.raises(InvalidInput) as wrong:
+            fund_rules.decide(actor=admin, claim_id=claim["id"], decision="reject", reason="理" * 501)
+        assert wrong.value.message == "审核结果有误" and list(wrong.value.fields) == ["reason"]
+        assert "500" in wrong.value.fields["reason"][0]
+        with pytest.raises(Conflict) as short:
+            fund_rules.decide(actor=admin, claim_id=claim["id"], decision="approve")  # the fund is empty
+        assert short.value.message == "资金池余额不足以支付 80,000 元"
+        db.session.rollback()
+    client.post("/api/v1/admin/risk-fund/contributions", headers=bureau["admin"],
+                json={"city_cny": 400_000, "district_cny": 600_000, "received_on": loans.today().isoformat()})
+    url = f"/api/v1/admin/compensation-claims/{claim['id']}/decision"
+    assert client.post(url, headers=bureau["admin"], json={"decision": "approve"}).status_code == 200
+    paid = client.get("/api/v1/admin/risk-fund", headers=bureau["admin"]).json
+    again = client.post(url, headers=bureau["admin"], json={"decision": "approve"})
+    assert again.status_code == 409 and again.json["error"]["message"] == "该补偿申请已审核"
+    assert client.get("/api/v1/admin/risk-fund", headers=bureau["admin"]).json == paid  # not paid twice

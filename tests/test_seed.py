@@ -181,3 +181,43 @@ def test_the_loan_history_adds_up(full_market):
             assert loan["overdue_since"] is None and loan["overdue_principal_cny"] == 0
     assert 0.01 < overdue / len(loans) < 0.08
     assert loan_history.draw(full_market, seed=2022, as_of=as_of) == (loans, repayments)  # the same draw
+
+
+def test_the_fund_history_adds_up_by_the_platform_s_own_rules(full_market, app):
+    """Claims only on covered loans overdue past 次级, each split as the fund's rule splits it; a paid claim writes
+    its loan off; a recovery returns what returned_share says; the balance is contributions less payments plus
+    returns; each bank keeps one overdue covered loan unclaimed and the bureau's queue is not empty."""
+    import datetime as dt
+
+    from matchmaker.loans import fund as fund_rules
+    from models import CompensationClaim
+    from seed import fund as fund_history
+    from seed import loans as loan_history
+
+    as_of = dt.date(2026, 11, 1)
+    loans, _ = loan_history.draw(full_market, seed=2022, as_of=as_of)
+    fund = fund_history.draw(loans, seed=2022, as_of=as_of)
+    by_id = {loan["id"]: loan for loan in loans}
+    with app.app_context():
+        for claim in fund["claims"]:
+            loan = by_id[claim["loan_id"]]
+            assert loan["risk_fund_covered"] and loan["overdue_since"] + dt.timedelta(days=90) <= as_of
+            assert fund_rules.split(claim["loss_cny"]) == (claim["covered_cny"], claim["city_cny"], claim["district_cny"])
+            assert claim["loss_cny"] <= loan["overdue_principal_cny"]
+            assert (loan["status"] == "written_off") == (claim["status"] == "approved")
+        for recovery in fund["recoveries"]:
+            claim = fund["claims"][recovery["claim_id"] - 1]
+            assert claim["status"] == "approved" and recovery["recovered_on"] <= as_of
+            model = CompensationClaim(**{k: claim[k] for k in ("loss_cny", "covered_cny", "city_cny", "district_cny")})
+            assert fund_rules.returned_share(model, recovery["amount_cny"]) == (
+                recovery["returned_cny"], recovery["city_cny"])
+    paid = sum(c["covered_cny"] for c in fund["claims"] if c["status"] == "approved")
+    came_in = sum(c["city_cny"] + c["district_cny"] for c in fund["contributions"])
+    assert all(c["city_cny"] * 6 == c["district_cny"] * 4 for c in fund["contributions"])
+    (row,) = fund["fund"]
+    assert row == {"id": 1, "paid_cny": paid, "returned_cny": sum(r["returned_cny"] for r in fund["recoveries"]),
+                   "balance_cny": came_in - paid + row["returned_cny"]} and row["balance_cny"] > 0
+    assert sum(c["status"] == "submitted" for c in fund["claims"]) == fund_history.PENDING_CLAIMS
+    unclaimed = {loan["institution_id"] for loan in loans if loan["status"] == "overdue" and loan["risk_fund_covered"]
+                 and loan["id"] not in {c["loan_id"] for c in fund["claims"]}}
+    assert unclaimed and any(c["status"] == "approved" for c in fund["claims"])

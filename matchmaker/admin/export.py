@@ -16,6 +16,16 @@ HEADLINE = (("enterprises", "企业数"), ("institutions", "金融机构数"), (
             ("median_response_hours", "响应时间中位数（小时）"))
 FIGURES = (("applications", "申请数"), ("approved", "获批数"), ("rejected", "拒绝数"), ("approval_rate", "获批率"),
            ("disbursed", "放款笔数"), ("disbursed_amount_cny", "促成融资（元）"))
+LOAN_HEADLINE = (("loan_book", "loans", "在贷笔数"), ("loan_book", "outstanding_cny", "贷款余额（元）"),
+                 ("loan_book", "overdue_loans", "逾期笔数"), ("loan_book", "overdue_cny", "逾期贷款余额（元）"),
+                 ("loan_book", "overdue_ratio", "逾期率"), ("loan_book", "written_off", "核销笔数"),
+                 ("loan_book", "lent_cny", "区间内放款本金（元）"), ("loan_book", "default_rate", "区间内放款违约率"),
+                 ("risk_fund", "balance_cny", "风险补偿资金池余额（元）"), ("risk_fund", "paid_cny", "累计赔付（元）"),
+                 ("risk_fund", "returned_cny", "追偿退回（元）"), ("risk_fund", "claims_paid", "区间内赔付笔数"),
+                 ("risk_fund", "claims_paid_cny", "区间内赔付金额（元）"), ("risk_fund", "claims_pending", "待审核补偿申请"))
+LOAN_FIGURES = (("loans", "在贷笔数"), ("outstanding_cny", "贷款余额（元）"), ("overdue_loans", "逾期笔数"),
+                ("overdue_cny", "逾期贷款余额（元）"), ("overdue_ratio", "逾期率"), ("lent_cny", "区间内放款本金（元）"),
+                ("defaulted_cny", "其中违约（元）"), ("default_rate", "违约率"))
 SECTIONS = (
     ("by_kind", "按产品类型", (("kind", "代码"), ("label", "产品类型"), ("products", "上架产品数"), *FIGURES)),
     ("by_industry", "按行业", (("industry", "代码"), ("label", "行业"), ("enterprises", "企业数"), ("needs", "融资需求数"),
@@ -33,6 +43,9 @@ SECTIONS = (
     ("ip_value_by_industry", "知识产权可质押价值（按行业，当前）", (("industry", "代码"), ("enterprises", "企业数"),
                                                          ("assets", "知识产权数"),
                                                          ("pledgeable_ip_value_cny", "可质押价值（元）"))),
+    ("loans_by_institution", "贷款余额与逾期（按机构，当前）", (("institution_id", "机构编号"),
+                                                      ("institution_name", "机构"), *LOAN_FIGURES)),
+    ("loans_by_kind", "贷款余额与逾期（按产品类型，当前）", (("kind", "代码"), ("label", "产品类型"), *LOAN_FIGURES)),
 )
 
 
@@ -59,6 +72,8 @@ def stats_csv(stats: dict) -> bytes:
     writer.writerow(["指标", "代码", "数值"])
     for key, label in HEADLINE:
         writer.writerow([label, key, _cell(stats[key])])
+    for block, key, label in LOAN_HEADLINE:
+        writer.writerow([label, f"{block}.{key}", _cell(stats[block][key])])
     for key, title, columns in SECTIONS:
         writer.writerow([])
         writer.writerow([title])

@@ -111,6 +111,40 @@ class IpValueRowSchema(ma.Schema):
     pledgeable_ip_value_cny = ma.fields.Integer()
 
 
+class LoanFiguresSchema(ma.Schema):
+    loans = ma.fields.Integer(metadata={"description": "live loans (current and overdue)"})
+    outstanding_cny = ma.fields.Integer()
+    overdue_loans = ma.fields.Integer()
+    overdue_cny = ma.fields.Integer(metadata={"description": "all that overdue loans still owe (逾期贷款余额)"})
+    overdue_ratio = ma.fields.Float(allow_none=True, metadata={"description": "overdue_cny ÷ outstanding_cny"})
+    lent_cny = ma.fields.Integer(metadata={"description": "principal lent within the period (disbursement day)"})
+    defaulted_cny = ma.fields.Integer(metadata={"description": "of it, lent on loans now overdue or written off"})
+    default_rate = ma.fields.Float(allow_none=True, metadata={"description": "defaulted_cny ÷ lent_cny"})
+
+
+class LoanBookSchema(LoanFiguresSchema):
+    written_off = ma.fields.Integer()
+
+
+class LoanInstitutionRowSchema(LoanFiguresSchema):
+    institution_id = ma.fields.Integer()
+    institution_name = ma.fields.String()
+
+
+class LoanKindRowSchema(LoanFiguresSchema):
+    kind = ma.fields.String()
+    label = ma.fields.String()
+
+
+class FundFiguresSchema(ma.Schema):
+    balance_cny = ma.fields.Integer()
+    paid_cny = ma.fields.Integer()
+    returned_cny = ma.fields.Integer()
+    claims_paid = ma.fields.Integer(metadata={"description": "claims approved and paid within the period"})
+    claims_paid_cny = ma.fields.Integer()
+    claims_pending = ma.fields.Integer()
+
+
 class StatsSchema(FigureRowSchema):
     enterprises = ma.fields.Integer()
     institutions = ma.fields.Integer()
@@ -125,6 +159,10 @@ class StatsSchema(FigureRowSchema):
     credit_grades = ma.fields.List(ma.fields.Nested(GradeRowSchema), metadata={
         "description": "firms and indicative lines per knowledge-value grade, now (grade null: not graded)"})
     ip_value_by_industry = ma.fields.List(ma.fields.Nested(IpValueRowSchema))
+    loan_book = ma.fields.Nested(LoanBookSchema, metadata={"description": "the loan book now, whatever the period"})
+    loans_by_institution = ma.fields.List(ma.fields.Nested(LoanInstitutionRowSchema))
+    loans_by_kind = ma.fields.List(ma.fields.Nested(LoanKindRowSchema))
+    risk_fund = ma.fields.Nested(FundFiguresSchema)
 
 
 class UnservedSchema(ma.Schema):
@@ -170,6 +208,7 @@ class RankerStatusSchema(ma.Schema):
     trained_rows = ma.fields.Integer(allow_none=True)
     metrics = ma.fields.Dict(allow_none=True)
     baseline_metrics = ma.fields.Dict(allow_none=True)
+    default_metrics = ma.fields.Dict(allow_none=True, metadata={"description": "the default-risk model trained with it: loans, defaults, base_rate, auc, brier, by_grade (predicted against actual); or why none was"})
     history = ma.fields.List(ma.fields.Nested(RankerVersionSchema))
 
 

@@ -19,6 +19,7 @@ from models import (
 from ..applications.figures import approval_rate, response_hours
 from ..credit import services as credit
 from ..errors import InvalidInput
+from ..loans import figures as loan_figures
 from ..sql import LOCAL, due_epoch_days, epoch_days, local_month
 from ..wording import N_
 
@@ -263,4 +264,5 @@ def market(*, period: Period, sort: str | None = None, descending: bool | None =
         institutions = ranking(institutions, sort=sort, descending=descending)
     return {**headline(period), "by_kind": by_kind(period), "by_industry": by_industry(period),
             "by_institution": institutions, "monthly": monthly(period), "period": period.as_dict(),
-            **credit.market()}
+            **credit.market(), **loan_figures.market(first_day=period.start, last_day=period.end, start=period.start_utc,
+                                   end=period.end_utc)}

@@ -39,6 +39,7 @@ def _wan(amount: int) -> float:
 def _dashboard_charts(figures: dict) -> dict:
     monthly = figures["monthly"]
     top = figures["by_institution"][:15]
+    books = sorted((r for r in figures["loans_by_institution"] if r["lent_cny"]), key=lambda r: -r["lent_cny"])[:15]
     return {
         "monthly": {"months": [m["month"] for m in monthly],
                     "series": [{"name": _("融资需求"), "type": "bar", "data": [m["needs"] for m in monthly]},
@@ -53,6 +54,9 @@ def _dashboard_charts(figures: dict) -> dict:
         "by_institution": {"labels": [r["name"] for r in reversed(top)],
                            "values": [_wan(r["disbursed_amount_cny"]) for r in reversed(top)],
                            "name": _("促成融资（万元）")},
+        "defaults_by_institution": {"labels": [r["institution_name"] for r in reversed(books)],
+                                    "values": [round(100 * (r["default_rate"] or 0), 2) for r in reversed(books)],
+                                    "name": _("违约率（%）")},
     }
 
 

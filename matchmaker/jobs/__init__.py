@@ -38,6 +38,8 @@ def init_app(app: Flask) -> Celery:
                                "schedule": crontab(hour=app.config["MAIL_DIGEST_HOUR"], minute=0)},
             "loan-reminders": {"task": "matchmaker.loans.remind",
                                "schedule": crontab(hour=app.config["MAIL_DIGEST_HOUR"], minute=15)},
+            "risk-scan": {"task": "matchmaker.loans.scan_risk",
+                          "schedule": crontab(hour=app.config["MAIL_DIGEST_HOUR"], minute=30)},
         },
         **app.config["CELERY_OVERRIDES"],
     )

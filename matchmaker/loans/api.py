@@ -9,11 +9,12 @@ from ..api.access import access
 from ..api.idempotency import DOC as IDEMPOTENCY
 from ..api.idempotency import idempotent
 from ..auth.current import current_user
-from . import fund, services
+from . import fund, services, warnings
 from .schemas import (
     ClaimDecisionSchema, ClaimInSchema, ClaimListSchema, ClaimQuerySchema, ClaimSchema, ContributionInSchema,
     ContributionSchema, FundSchema, LoanDetailSchema, LoanListSchema, LoanQuerySchema, OverdueInSchema,
-    RepaymentInSchema, RepaymentSchema,
+    RecoveryInSchema, RecoverySchema, RepaymentInSchema, RepaymentSchema, WarningActionSchema, WarningListSchema,
+    WarningQuerySchema, WarningSchema,
 )
 
 bp = Blueprint("api_loans", __name__, url_prefix="/api/v1", description="Loans after disbursement")
@@ -78,6 +79,19 @@ def create_claim(body, loan_id):
     return fund.claim(actor=current_user(), loan_id=loan_id, **body)
 
 
+@bp.route("/loans/<int:loan_id>/recoveries", methods=["POST"])
+@access(bp, Role.INSTITUTION)
+@idempotent
+@bp.arguments(RecoveryInSchema)
+@bp.response(201, RecoverySchema)
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.alt_response(409, response="CONFLICT")
+@bp.doc(parameters=[IDEMPOTENCY])
+def create_recovery(body, loan_id):
+    """Report money recovered on a loan whose claim the fund paid: the fund's share (covered ÷ loss) goes back"""
+    return fund.recover(actor=current_user(), loan_id=loan_id, **body)
+
+
 @bp.route("/admin/compensation-claims", methods=["GET"])
 @access(bp, Role.ADMIN)
 @bp.arguments(ClaimQuerySchema, location="query")
@@ -114,3 +128,24 @@ def contribute(body):
 def get_fund():
     """The fund's balance, what it paid, and per institution its covered principal, losses, loss rate and fuse"""
     return fund.get(actor=current_user())
+
+
+@bp.route("/risk-warnings", methods=["GET"])
+@access(bp, Role.INSTITUTION, Role.ADMIN)
+@bp.arguments(WarningQuerySchema, location="query")
+@bp.response(200, WarningListSchema)
+def list_warnings(query):
+    """Risk warnings, worst first: an officer its institution's tasks, the bureau all"""
+    items, total = warnings.get_all(actor=current_user(), **query)
+    return {"items": items, "total": total}
+
+
+@bp.route("/risk-warnings/<int:warning_id>/handle", methods=["POST"])
+@access(bp, Role.INSTITUTION)
+@bp.arguments(WarningActionSchema)
+@bp.response(200, WarningSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.alt_response(409, response="CONFLICT")
+def handle_warning(body, warning_id):
+    """Record what was done about a warning (another institution's: 404; handled already: 409)"""
+    return warnings.handle(actor=current_user(), warning_id=warning_id, **body)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import StringField, TextAreaField
 
 from ..forms import DayField, IntField, required
 
@@ -20,6 +20,15 @@ class OverdueForm(FlaskForm):
 
 class ClaimForm(FlaskForm):
     loss_cny = IntField(_l("损失金额（元，不超过逾期本金）"), [required()])
+
+
+class RecoveryForm(FlaskForm):
+    amount_cny = IntField(_l("追偿回收金额（元）"), [required()])
+    recovered_on = DayField(_l("回收日期"), [required()])
+
+
+class WarningActionForm(FlaskForm):
+    action = TextAreaField(_l("采取的措施"), [required()])
 
 
 class ContributionForm(FlaskForm):

@@ -3,7 +3,7 @@ claims for a covered loan that went overdue, up to its overdue principal; the bu
 80 % of the loss (whole yuan), split city : district = 4 : 6 with the district's share taking the rounding, and
 the loan is written off. Per institution its covered principal, approved losses and loss rate; its fuse (熔断)
 trips at RISK_FUND_FUSE_PCT (a warning from RISK_FUND_WARNING_PCT), and while it is tripped the institution's
-new loans are not covered.
+new loans are not covered. What the bank recovers afterwards goes back to the fund pro rata (``recover``).
 
 The balance is one row moved by conditional updates, so two approvals at once never pay out more than it holds.
 """
@@ -16,12 +16,13 @@ import sqlalchemy.orm
 from flask import current_app
 
 from models import (
-    ClaimStatus, CompensationClaim, Institution, Loan, LoanStatus, RiskFund, RiskFundContribution, Role, User, db,
+    ClaimRecovery, ClaimStatus, CompensationClaim, Institution, Loan, LoanStatus, RiskFund, RiskFundContribution, Role, User, db,
     now_utc,
 )
 
 from .. import audit, scoping, text
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..sql import LOCAL
 from ..wording import N_
 from . import services as loans
 from .cover import losses_by_institution
@@ -61,7 +62,7 @@ def get(*, actor: User) -> dict:
     names = dict(db.session.execute(sa.select(Institution.id, Institution.name)).all())
     rows = [{**row, "institution_name": names.get(row["institution_id"], "")} for row in losses_by_institution().values()]
     return {"balance_cny": fund.balance_cny if fund else 0, "paid_cny": fund.paid_cny if fund else 0,
-            "by_institution": rows}
+            "returned_cny": fund.returned_cny if fund else 0, "by_institution": rows}
 
 
 def contribute(*, actor: User, city_cny: int | None, district_cny: int | None,
@@ -179,3 +180,64 @@ def decide(*, actor: User, claim_id: int, decision: str | None, reason: str | No
     audit.record(f"risk_fund.claim_{decision}", actor_id=actor.id, target_type="compensation_claim",
                  target_id=found.id, detail={"covered_cny": found.covered_cny} if decision == "approve" else {"reason": reason})
     return db.session.get(CompensationClaim, claim_id)
+
+
+def returned_share(claim: CompensationClaim, recovered_cny: int) -> tuple[int, int]:
+    """(fund's share, city's part) of a claim's recoveries up to ``recovered_cny`` in total: the fund paid
+    covered/loss of the loss, so it gets that share of what comes back, rounded down on the running total so
+    a loss recovered in full returns exactly what was paid, city and district as they paid it."""
+    returned = recovered_cny * claim.covered_cny // claim.loss_cny
+    return returned, (returned * claim.city_cny // claim.covered_cny) if claim.covered_cny else 0
+
+
+def recover(*, actor: User, loan_id: int, amount_cny: int | None, recovered_on: dt.date | None) -> ClaimRecovery:
+    """The lending bank reports money recovered on a loan whose claim the fund paid; the fund's share returns."""
+    loan = loans.get(actor=actor, loan_id=loan_id) if actor.role is Role.INSTITUTION else None
+    if loan is None:
+        raise Forbidden("只有放款机构可以登记追偿回收")
+    paid = claim_of(loan_id=loan.id)
+    if paid is None or paid.status is not ClaimStatus.APPROVED:
+        raise Conflict("该贷款没有已赔付的风险补偿，无需分配追偿回收")
+    problems = {}
+    left = paid.loss_cny - paid.recovered_cny
+    if amount_cny is None:
+        problems["amount_cny"] = ["此项为必填项"]
+    elif not 0 < amount_cny <= left:
+        problems["amount_cny"] = [N_("回收金额应大于 0 且不超过尚未回收的损失 %(value)s 元", value=f"{left:,}")]
+    decided_on = paid.decided_at.astimezone(LOCAL).date()
+    if recovered_on is None:
+        problems["recovered_on"] = ["此项为必填项"]
+    elif recovered_on > loans.today():
+        problems["recovered_on"] = ["回收日期不能晚于今天"]
+    elif recovered_on < decided_on:
+        problems["recovered_on"] = [N_("回收日期不能早于补偿赔付日 %(value)s", value=decided_on.isoformat())]
+    if problems:
+        raise InvalidInput("追偿回收信息有误，请检查标出的字段", problems)
+    before, before_city = returned_share(paid, paid.recovered_cny)
+    after, after_city = returned_share(paid, paid.recovered_cny + amount_cny)
+    # Two reports at once: the one that read a stale running total moves nothing and is told to look again.
+    moved = db.session.execute(
+        sa.update(CompensationClaim).where(CompensationClaim.id == paid.id,
+                                           CompensationClaim.recovered_cny == paid.recovered_cny)
+        .values(recovered_cny=paid.recovered_cny + amount_cny, returned_cny=after)
+        .execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        raise Conflict("该贷款的追偿回收刚被更新，请刷新后重试")
+    _fund()
+    db.session.execute(sa.update(RiskFund).where(RiskFund.id == FUND_ROW)
+                       .values(balance_cny=RiskFund.balance_cny + (after - before),
+                               returned_cny=RiskFund.returned_cny + (after - before)))
+    recovery = ClaimRecovery(claim_id=paid.id, amount_cny=amount_cny, returned_cny=after - before,
+                             city_cny=after_city - before_city, district_cny=(after - before) - (after_city - before_city),
+                             recovered_on=recovered_on, recorded_by=actor.id)
+    db.session.add(recovery)
+    db.session.flush()
+    db.session.expire_all()
+    audit.record("risk_fund.recovery", actor_id=actor.id, target_type="compensation_claim", target_id=paid.id,
+                 detail={"loan_id": loan.id, "amount_cny": amount_cny, "returned_cny": after - before})
+    return recovery
+
+
+def recoveries_of(*, claim_id: int) -> list[ClaimRecovery]:
+    return list(db.session.scalars(sa.select(ClaimRecovery).where(ClaimRecovery.claim_id == claim_id)
+                                   .order_by(ClaimRecovery.recovered_on, ClaimRecovery.id)))

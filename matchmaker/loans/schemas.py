@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from models import ClaimStatus, LoanStatus, RepaymentMethod
+from models import ClaimStatus, LoanStatus, RepaymentMethod, RiskBand, WarningStatus
 
 from ..schemas import Code, ListQuerySchema, StrictSchema
 from . import services
@@ -91,6 +91,8 @@ class ClaimSchema(ma.Schema):
     reason = ma.fields.String(allow_none=True)
     created_at = ma.fields.AwareDateTime()
     decided_at = ma.fields.AwareDateTime(allow_none=True)
+    recovered_cny = ma.fields.Integer()
+    returned_cny = ma.fields.Integer()
 
 
 class ClaimListSchema(ma.Schema):
@@ -134,4 +136,50 @@ class InstitutionFundSchema(ma.Schema):
 class FundSchema(ma.Schema):
     balance_cny = ma.fields.Integer()
     paid_cny = ma.fields.Integer()
+    returned_cny = ma.fields.Integer()
     by_institution = ma.fields.List(ma.fields.Nested(InstitutionFundSchema))
+
+
+class RecoveryInSchema(StrictSchema):
+    amount_cny = ma.fields.Integer(required=True, strict=True)
+    recovered_on = ma.fields.Date(required=True)
+
+
+class RecoverySchema(ma.Schema):
+    id = ma.fields.Integer()
+    claim_id = ma.fields.Integer()
+    loan_id = ma.fields.Integer(attribute="claim.loan_id")
+    amount_cny = ma.fields.Integer()
+    returned_cny = ma.fields.Integer()
+    city_cny = ma.fields.Integer()
+    district_cny = ma.fields.Integer()
+    recovered_on = ma.fields.Date()
+
+
+class WarningSchema(ma.Schema):
+    id = ma.fields.Integer()
+    enterprise_id = ma.fields.Integer()
+    enterprise_name = ma.fields.String(attribute="enterprise.name")
+    institution_id = ma.fields.Integer()
+    score = ma.fields.Integer(metadata={"description": "0–100, higher is riskier (RISK_SCORE)"})
+    band = Code(RiskBand)
+    reasons = ma.fields.List(ma.fields.String())
+    status = Code(WarningStatus)
+    action = ma.fields.String(allow_none=True)
+    handled_at = ma.fields.AwareDateTime(allow_none=True)
+    created_at = ma.fields.AwareDateTime()
+    updated_at = ma.fields.AwareDateTime()
+
+
+class WarningListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(WarningSchema))
+    total = ma.fields.Integer()
+
+
+class WarningQuerySchema(ListQuerySchema):
+    status = Code(WarningStatus)
+    band = Code(RiskBand)
+
+
+class WarningActionSchema(StrictSchema):
+    action = ma.fields.String(required=True)

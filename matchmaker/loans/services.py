@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm
 from flask import current_app
 
-from models import Application, Loan, LoanRepayment, LoanStatus, RepaymentMethod, Role, User, db, now_utc
+from models import Application, Enterprise, Loan, LoanRepayment, LoanStatus, RepaymentMethod, Role, User, db, now_utc
 from models.loan_schedule import Instalment, schedule
 
 from .. import audit, notifications, scoping
@@ -21,7 +21,8 @@ from ..errors import Conflict, Forbidden, InvalidInput
 from ..ranking.eligibility import wan
 from ..sql import LOCAL
 from ..wording import N_
-from . import cover
+from ..credit import services as credit
+from . import cover, warnings
 
 # What is not lent is not repaid: a guarantee, a policy or an investment becomes no loan.
 NOT_LOANS = frozenset({"guarantee", "tech_insurance", "equity_investment"})
@@ -108,7 +109,8 @@ def create(*, application: Application, repayment: str | None = None) -> Loan | 
                 term_months=application.approved_term_months or application.term_months,
                 disbursed_on=(application.disbursed_at or now_utc()).astimezone(LOCAL).date(),
                 repayment=RepaymentMethod(method), status=LoanStatus.CURRENT, overdue_principal_cny=0,
-                risk_fund_covered=cover.covers(kind=kind, institution_id=application.institution_id))
+                risk_fund_covered=cover.covers(kind=kind, institution_id=application.institution_id),
+                credit_grade=credit.standing_of(db.session.get(Enterprise, application.enterprise_id))[0])
     db.session.add(loan)
     db.session.flush()
     return loan
@@ -197,4 +199,5 @@ def overdue(*, actor: User, loan_id: int, since: dt.date | None, overdue_princip
                          message=N_("贷款「%(value)s」已逾期，逾期本金 %(wan)s 万元，请尽快联系放款机构",
                                     value=loan.product.name, wan=wan(overdue_principal_cny)),
                          link=f"/enterprise/loans/{loan.id}")
+    warnings.scan(enterprise_ids=[loan.enterprise_id])  # the lenders' officers are warned now, not tomorrow
     return loan

@@ -10,12 +10,15 @@ from models import LoanStatus, Role, db
 from ..auth.current import current_user, pages_of
 from ..errors import InvalidInput
 from ..views import change, submit
-from . import cover, fund, services
-from .forms import ClaimDecisionForm, ClaimForm, ContributionForm, OverdueForm, RepaymentForm
+from . import cover, fund, services, warnings
+from .forms import (
+    ClaimDecisionForm, ClaimForm, ContributionForm, OverdueForm, RecoveryForm, RepaymentForm, WarningActionForm,
+)
 
 firm_pages = pages_of(Role.ENTERPRISE, "loans", __name__, url_prefix="/enterprise/loans")
 officer_pages = pages_of(Role.INSTITUTION, "officer_loans", __name__, url_prefix="/institution/loans")
 admin_pages = pages_of(Role.ADMIN, "fund", __name__, url_prefix="/admin/risk-fund")
+warning_pages = pages_of(Role.INSTITUTION, "risk_warnings", __name__, url_prefix="/institution/risk-warnings")
 PER_PAGE = 20
 
 
@@ -32,11 +35,13 @@ def _list(endpoint: str, template: str):
                            endpoint=endpoint, services=services, standing=standing)
 
 
-def _show(loan_id: int, *, repayment=None, overdue=None, claim=None, status: int = 200):
+def _show(loan_id: int, *, repayment=None, overdue=None, claim=None, recovery=None, status: int = 200):
     loan = services.get(actor=current_user(), loan_id=loan_id)
+    filed = fund.claim_of(loan_id=loan.id)
     return render_template("loans/show.html", loan=loan, services=services, schedule=services.instalments(loan),
                            repayment=repayment or RepaymentForm(), overdue=overdue or OverdueForm(),
-                           claim_form=claim or ClaimForm(), claim=fund.claim_of(loan_id=loan.id)), status
+                           claim_form=claim or ClaimForm(), claim=filed, recovery=recovery or RecoveryForm(),
+                           recoveries=fund.recoveries_of(claim_id=filed.id) if filed else []), status
 
 
 @firm_pages.route("")
@@ -91,12 +96,54 @@ def file_claim(loan_id: int):
     return _show(loan_id, claim=form, status=sent.status)
 
 
+@officer_pages.route("/<int:loan_id>/recoveries", methods=["POST"])
+def record_recovery(loan_id: int):
+    form = RecoveryForm()
+    sent = submit(form, lambda: fund.recover(actor=current_user(), loan_id=loan_id, amount_cny=form.amount_cny.data,
+                                             recovered_on=form.recovered_on.data),
+                  done=_("追偿回收已登记，资金池份额已退回"))
+    if sent.done:
+        return redirect(url_for("officer_loans.show_for_officer", loan_id=loan_id))
+    return _show(loan_id, recovery=form, status=sent.status)
+
+
+# ---------------------------------------------------------------- the officers' risk warnings
+
+
+def _warnings_page(forms: dict | None = None, status: int = 200):
+    shown = request.args.get("status") or "open"
+    shown = shown if shown in ("open", "handled") else "open"
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    items, total = warnings.get_all(actor=current_user(), status=shown, limit=PER_PAGE,
+                                    offset=min(page - 1, 100_000) * PER_PAGE)
+    forms = forms or {}
+    return render_template("loans/warnings.html", items=items, total=total, page=page, per_page=PER_PAGE,
+                           status=shown, forms={w.id: forms.get(w.id) or WarningActionForm(prefix=f"w{w.id}")
+                                                for w in items}), status
+
+
+@warning_pages.route("")
+def warning_list():
+    return _warnings_page()
+
+
+@warning_pages.route("/<int:warning_id>/handle", methods=["POST"])
+def handle(warning_id: int):
+    warnings.get(actor=current_user(), warning_id=warning_id)  # another bank's warning: 404 before the form
+    form = WarningActionForm(prefix=f"w{warning_id}")
+    sent = submit(form, lambda: warnings.handle(actor=current_user(), warning_id=warning_id, action=form.action.data),
+                  done=_("处理记录已保存"))
+    if sent.done:
+        return redirect(url_for("risk_warnings.warning_list"))
+    return _warnings_page({warning_id: form}, sent.status)
+
+
 # ---------------------------------------------------------------- the bureau's fund
 
 
 def _fund_page(contribution=None, status: int = 200):
     actor = current_user()
-    return render_template("loans/fund.html", pool=fund.get(actor=actor),
+    return render_template("loans/fund.html", pool=fund.get(actor=actor), bands=warnings.by_band(),
                            claims=fund.get_claims(actor=actor, status="submitted"),
                            decided=fund.get_claims(actor=actor)[-20:], contribution=contribution or ContributionForm(),
                            decision=ClaimDecisionForm()), status

@@ -9,7 +9,7 @@ from ..api.access import access
 from ..auth.current import current_user
 from ..products import services as product_services
 from . import listing, services
-from .schemas import LeadListSchema, MatchListSchema, MatchQuerySchema
+from .schemas import LeadListSchema, LeadQuerySchema, MatchListSchema, MatchQuerySchema
 
 bp = Blueprint("api_matching", __name__, url_prefix="/api/v1", description="Matches and leads")
 
@@ -27,10 +27,11 @@ def need_matches(query, need_id):
 
 @bp.route("/products/<int:product_id>/leads", methods=["GET"])
 @access(bp, Role.INSTITUTION)
-@bp.arguments(MatchQuerySchema, location="query")
+@bp.arguments(LeadQuerySchema, location="query")
 @bp.response(200, LeadListSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 def leads(query, product_id):
-    """Open needs of firms that opted in, ranked by fit, without contact details or credit code"""
+    """Open needs of firms that opted in, ranked by fit (or by expected loss), without contact details or credit
+    code; each with its default probability and expected loss once a default-risk model was trained"""
     product = product_services.get(actor=current_user(), product_id=product_id)
-    return services.needs_for_product(product_id=product.id, limit=query["limit"])
+    return services.needs_for_product(product_id=product.id, **query)

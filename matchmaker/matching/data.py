@@ -10,8 +10,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from models import (
-    Application, ApplicationStatus, Enterprise, FinancingNeed, Institution, IpAsset, NeedStatus, Product,
-    ProductStatus, RankerModel, db,
+    Application, ApplicationStatus, Enterprise, FinancingNeed, Institution, IpAsset, Loan, LoanStatus, NeedStatus,
+    Product, ProductStatus, RankerModel, db,
 )
 
 from ..credit import ip as ip_register
@@ -212,4 +212,45 @@ def outcomes() -> Outcomes:
         label=np.array([int(r.approved) for r in rows]),
         need_created=needs["created_at"].map(lambda t: t.timestamp()).to_numpy(dtype=float),
         decided_at=np.array([r.decided_at.timestamp() for r in rows]),
+    )
+
+
+class LoanOutcomes(NamedTuple):
+    """Loans that have run long enough: loan k was need row ``need_row[k]`` lent by product row ``product_row[k]``
+    on these terms; ``bad``: overdue now or written off. ``grade`` is the firm's grade when it asked."""
+
+    needs: Needs
+    products: Products
+    need_row: np.ndarray
+    product_row: np.ndarray
+    amount: np.ndarray
+    term: np.ndarray
+    rate: np.ndarray
+    bad: np.ndarray
+    disbursed: np.ndarray  # local days as ordinals: the hold-out is the latest
+    grade: list
+
+
+def loan_outcomes(*, lent_before: dt.date) -> LoanOutcomes:
+    rows = db.session.execute(
+        sa.select(Application.need_id, Loan.product_id, Loan.principal_cny, Loan.term_months, Loan.rate_pct,
+                  Loan.status, Loan.disbursed_on)
+        .join(Application, Application.id == Loan.application_id)
+        .where(Loan.disbursed_on <= lent_before).order_by(Loan.id)).all()
+    needs = need_frame(where=FinancingNeed.id.in_(sorted({r.need_id for r in rows})) if rows else sa.false())
+    products = product_frame(active_only=False)
+    need_row = {n: k for k, n in enumerate(needs["need_id"])}
+    product_row = {p: k for k, p in enumerate(products["product_id"])}
+    rows = [r for r in rows if r.product_id in product_row]
+    frame_needs = Needs(needs)
+    i = np.array([need_row[r.need_id] for r in rows], dtype=int)
+    return LoanOutcomes(
+        needs=frame_needs, products=Products(products), need_row=i,
+        product_row=np.array([product_row[r.product_id] for r in rows], dtype=int),
+        amount=np.array([r.principal_cny for r in rows], dtype=float),
+        term=np.array([r.term_months for r in rows], dtype=float),
+        rate=np.array([r.rate_pct for r in rows], dtype=float),
+        bad=np.array([int(r.status in (LoanStatus.OVERDUE, LoanStatus.WRITTEN_OFF)) for r in rows], dtype=int),
+        disbursed=np.array([r.disbursed_on.toordinal() for r in rows], dtype=int),
+        grade=[frame_needs.grade_code[k] for k in i],
     )

@@ -49,6 +49,13 @@ class MatchListSchema(ma.Schema):
     model_version = ma.fields.String(metadata={"description": '"rules" while no learned model is active'})
 
 
+class LeadQuerySchema(ma.Schema):
+    limit = ma.fields.Integer(load_default=10, validate=ma.validate.Range(1, 200))
+    order = ma.fields.String(load_default="fit", validate=ma.validate.OneOf(("fit", "expected_loss")), metadata={
+        "description": "fit: most likely approved first; expected_loss: lowest expected loss first (where a "
+                       "default-risk model was trained; otherwise by fit)"})
+
+
 class LeadSchema(ma.Schema):
     need_id = ma.fields.Integer()
     enterprise_name = ma.fields.String()
@@ -56,8 +63,13 @@ class LeadSchema(ma.Schema):
     amount_cny = ma.fields.Integer()
     score = ma.fields.Float()
     reasons = ma.fields.List(ma.fields.String())
+    default_probability = ma.fields.Float(allow_none=True, metadata={
+        "description": "estimated chance the loan goes bad (null until enough loans have run to learn it)"})
+    expected_loss_cny = ma.fields.Integer(allow_none=True, metadata={
+        "description": "default_probability × amount × the share the bank bears (less the fund's cover)"})
 
 
 class LeadListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(LeadSchema))
     model_version = ma.fields.String()
+    order = ma.fields.String()

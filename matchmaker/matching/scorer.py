@@ -86,8 +86,20 @@ def for_version(version: str | None) -> Scorer:
         except registry.UntrustedModel as error:
             log.error("active ranker %s refused, using the cold start: %s", version, error)
             return cold_start()
-        _cached = Scorer(model=model, version=version)
+        _cached = Scorer(model=model, version=version, default=_default_of(row))
         return _cached
+
+
+def _default_of(row: RankerModel):
+    """The default-risk model stored with the ranker; none (no estimate shown) when absent or untrusted."""
+    if row.default_blob is None:
+        return None
+    try:
+        return registry.loads_default(row.default_blob, sha256=row.default_sha256,
+                                      sklearn_version=row.sklearn_version, features=row.default_features)
+    except registry.UntrustedModel as error:
+        log.error("default-risk model of %s refused: %s", row.version, error)
+        return None
 
 
 def forget() -> None:

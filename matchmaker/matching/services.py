@@ -16,12 +16,13 @@ from flask import current_app
 from models import DemoMarket, RankerModel, User, db, now_utc
 
 from .. import audit, scoping
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, InvalidInput, NotFound
 from ..ranking import engine, registry, rules, training
+from ..ranking.default_risk import FEATURES as DEFAULT_FEATURES
 from ..ranking.features import FEATURES
 from ..ranking.frames import Needs, Products
 from ..wording import N_
-from . import data, scorer
+from . import data, repayment, scorer
 
 MIN_OUTCOMES = 200  # below this the rules score is more trustworthy than anything learned
 
@@ -119,18 +120,30 @@ def products_for_need(*, need_id: int, actor: User | None = None, limit: int | N
     return {"items": [dict(item) for item in items[:limit]], "model_version": ranking.model_version}
 
 
-def needs_for_product(*, product_id: int, limit: int = 10, today: dt.date | None = None) -> dict:
-    """Leads: open needs of firms that opted in, eligible for this product, best first."""
+LEAD_ORDERS = ("fit", "expected_loss")
+
+
+def needs_for_product(*, product_id: int, limit: int = 10, order: str = "fit", today: dt.date | None = None) -> dict:
+    """Leads: open needs of firms that opted in, eligible for this product, best fit first, or lowest expected
+    loss first (where a default-risk model was trained); each with its default probability and expected loss."""
+    if order not in LEAD_ORDERS:
+        raise InvalidInput("排序方式有误", {"order": [N_("可选：%(value)s", value="、".join(LEAD_ORDERS))]})
     products = Products(data.product_frame(active_only=False, product_ids=[product_id]))
     if len(products) == 0:
         raise NotFound("产品不存在")
     frame = data.open_needs_frame(at=today or dt.date.today(), shared_only=True)
     current = scorer.current()
     if frame.empty:
-        return {"items": [], "model_version": current.version}
+        return {"items": [], "model_version": current.version, "order": order}
     needs = Needs(frame)
-    matches = engine.rank_needs(current, needs, products, 0, limit=limit)
-    return {"items": [_match_dict(m, products, needs) for m in matches], "model_version": current.version}
+    by_loss = order == "expected_loss" and current.default is not None
+    matches = engine.rank_needs(current, needs, products, 0, limit=None if by_loss else limit)
+    risks = repayment.for_leads(current.default, needs, products, np.array([m.need_row for m in matches], dtype=int),
+                                np.array([m.product_row for m in matches], dtype=int))
+    items = [_match_dict(m, products, needs) | risk for m, risk in zip(matches, risks)]
+    if by_loss:  # a stable sort: equal losses keep the order of fit
+        items = sorted(items, key=lambda item: item["expected_loss_cny"])[:limit]
+    return {"items": items, "model_version": current.version, "order": order}
 
 
 def demo_truth() -> Callable | None:
@@ -177,6 +190,8 @@ class Trained:
     activate: bool
     trained_rows: int
     training_data_hash: str
+    default_model: object = None
+    default_metrics: dict | None = None
 
 
 def fit_and_evaluate(*, progress: Callable[[str], None] = lambda _message: None) -> Trained:
@@ -202,9 +217,13 @@ def fit_and_evaluate(*, progress: Callable[[str], None] = lambda _message: None)
     # freshest included.
     progress(f"fitting the model to keep on all {len(outcomes)} decided applications")
     everything = np.arange(len(outcomes))
-    return Trained(model=training.fit(outcomes, everything, **params), result=result, primary=primary,
+    kept = training.fit(outcomes, everything, **params)
+    progress("learning default risk from the loans that have run long enough")
+    default_model, default_metrics = repayment.fit(today=now_utc().date())
+    return Trained(model=kept, result=result, primary=primary,
                    rival=rival, activate=result["model"][primary] > result[rival][primary],
-                   trained_rows=int(len(everything)), training_data_hash=training.training_data_hash(outcomes))
+                   trained_rows=int(len(everything)), training_data_hash=training.training_data_hash(outcomes),
+                   default_model=default_model, default_metrics=default_metrics)
 
 
 def store(trained: Trained, *, actor: User | None) -> dict:
@@ -217,7 +236,11 @@ def store(trained: Trained, *, actor: User | None) -> dict:
         training_data_hash=trained.training_data_hash, trained_rows=trained.trained_rows,
         metrics=_clean(result["model"]),
         baseline_metrics={k: _clean(v) for k, v in result.items() if k != "model"},
+        default_metrics=trained.default_metrics,
     )
+    if trained.default_model is not None:
+        row.default_blob, row.default_sha256 = registry.dumps_default(trained.default_model)
+        row.default_features = list(DEFAULT_FEATURES)
     db.session.add(row)
     db.session.flush()
     audit.record("ranker.train", actor_id=actor.id if actor else None, target_type="ranker_model",
@@ -227,7 +250,8 @@ def store(trained: Trained, *, actor: User | None) -> dict:
     if trained.activate:
         _activate(row, actor=actor)
     return {"model_version": row.version, "activated": bool(trained.activate), "primary_metric": primary,
-            "metrics": row.metrics, "baseline_metrics": row.baseline_metrics, "trained_rows": row.trained_rows}
+            "metrics": row.metrics, "baseline_metrics": row.baseline_metrics, "trained_rows": row.trained_rows,
+            "default_metrics": row.default_metrics}
 
 
 def _activate(row: RankerModel, *, actor: User | None) -> None:

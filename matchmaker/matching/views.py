@@ -86,8 +86,9 @@ def compare(need_id: int):
 @officer_pages.route("/<int:product_id>/leads")
 def index(product_id: int):
     product = product_services.get(actor=current_user(), product_id=product_id)
-    result = services.needs_for_product(product_id=product.id, limit=30)
-    return render_template("matching/leads.html", product=product, items=result["items"],
+    order = request.args.get("order") if request.args.get("order") in services.LEAD_ORDERS else "fit"
+    result = services.needs_for_product(product_id=product.id, limit=30, order=order)
+    return render_template("matching/leads.html", product=product, items=result["items"], order=order,
                            model_version=result["model_version"],
                            invited=decisions.invited_needs(actor=current_user(), product_id=product.id))
 

@@ -29,6 +29,7 @@ class Scorer:
     version: str = RULES_VERSION
     record: rules.TrackRecord | None = None
     stamp: tuple | None = None
+    default: object | None = None  # the DefaultRisk trained with the model, where loans allowed one
 
     def _cold_start(self):
         return rules.rules_score if self.record is None else self.record.approval_probability

@@ -9,6 +9,8 @@ import skops.io as sio
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
+from .default_risk import FEATURES as DEFAULT_FEATURES
+from .default_risk import DefaultRisk
 from .features import FEATURES
 from .model import MatchRanker
 
@@ -56,4 +58,36 @@ def loads(blob: bytes, *, sha256: str, sklearn_version: str, features: list[str]
         check_is_fitted(model, SCORING_ATTRIBUTES)
     except NotFittedError:
         raise UntrustedModel("stored model lacks what this version scores with; train a new one") from None
+    return model
+
+
+DEFAULT_TRUSTED_TYPES = ["matchmaker.ranking.default_risk.DefaultRisk"]
+
+
+def dumps_default(model: DefaultRisk) -> tuple[bytes, str]:
+    blob = sio.dumps(model)
+    untrusted = set(sio.get_untrusted_types(data=blob)) - set(DEFAULT_TRUSTED_TYPES)
+    if untrusted:
+        raise UntrustedModel(f"default model holds types outside the allow-list: {sorted(untrusted)}")
+    return blob, hashlib.sha256(blob).hexdigest()
+
+
+def loads_default(blob: bytes, *, sha256: str, sklearn_version: str, features: list[str]) -> DefaultRisk:
+    """The default-risk model stored beside a ranker, verified as the ranker is."""
+    if hashlib.sha256(blob).hexdigest() != sha256:
+        raise UntrustedModel("default model bytes do not match their SHA-256")
+    if list(features or []) != DEFAULT_FEATURES:
+        raise UntrustedModel("default model was trained on another set of features; train a new one")
+    if sklearn_version != sklearn.__version__:
+        raise UntrustedModel(f"default model was trained with scikit-learn {sklearn_version}")
+    untrusted = set(sio.get_untrusted_types(data=blob)) - set(DEFAULT_TRUSTED_TYPES)
+    if untrusted:
+        raise UntrustedModel(f"default model names types outside the allow-list: {sorted(untrusted)}")
+    model = sio.loads(blob, trusted=DEFAULT_TRUSTED_TYPES)
+    if not isinstance(model, DefaultRisk):
+        raise UntrustedModel(f"expected a DefaultRisk, found {type(model).__name__}")
+    try:
+        check_is_fitted(model, ["coef_", "intercept_", "mean_", "scale_", "cuts_", "cut_counts_"])
+    except NotFittedError:
+        raise UntrustedModel("stored default model is not fitted") from None
     return model

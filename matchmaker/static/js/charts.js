@@ -37,6 +37,8 @@
                axisLabel: { width: narrow ? 110 : 180, overflow: "truncate", fontSize: narrow ? 10 : 12, interval: 0 } },
       series: [{ name: d.name, type: "bar", data: d.values }],
     }),
+    // The same bars, read as a share (the default rate of what each bank lent, in %).
+    defaults_by_institution: (d, narrow) => builders.by_institution(d, narrow),
     metrics: (d) => ({
       color: palette, tooltip: tooltip("axis"), legend: { top: 0 }, grid: { left: 40, right: 16, top: 40, bottom: 32 },
       xAxis: { type: "category", data: d.metrics }, yAxis: { type: "value", min: 0, max: 1 },
