@@ -153,6 +153,41 @@ class Config:
     # becomes a task for each lending institution's officers.
     RISK_BANDS: tuple = ((80, "red"), (60, "orange"), (40, "yellow"), (20, "blue"), (0, "green"))
     RISK_WARNING_BAND = "yellow"
+    # The listing standards of the three boards (上市辅导), as finance-rules.md lists them: dated and sourced,
+    # since the exchanges change them. Per board, conditions every standard shares, then each standard's own:
+    # (metric, "ge" | "gt", threshold); amounts in yuan, shares in %, "gt 0" reads "positive". The metrics are
+    # computed from the firm's facts by matchmaker/listing/standards.py.
+    LISTING_STANDARDS = {
+        "as_of": "2024-04-30",
+        "source": "上海证券交易所科创板股票上市规则 2.1.2；深圳证券交易所创业板股票上市规则 2.1.2；"
+                  "北京证券交易所股票上市规则 2.1.3",
+        "boards": {
+            "star": {"common": (("share_capital", "ge", 30_000_000),), "standards": {
+                "1a": (("market_value", "ge", 1_000_000_000), ("net_profit_min_2y", "gt", 0),
+                       ("net_profit_2y", "ge", 50_000_000)),
+                "1b": (("market_value", "ge", 1_000_000_000), ("net_profit", "gt", 0), ("revenue", "ge", 100_000_000)),
+                "2": (("market_value", "ge", 1_500_000_000), ("revenue", "ge", 200_000_000), ("rd_3y_pct", "ge", 15)),
+                "3": (("market_value", "ge", 2_000_000_000), ("revenue", "ge", 300_000_000), ("ocf_3y", "ge", 100_000_000)),
+                "4": (("market_value", "ge", 3_000_000_000), ("revenue", "ge", 300_000_000)),
+                "5": (("market_value", "ge", 4_000_000_000), ("national_main_product", "ge", 1)),
+            }},
+            "chinext": {"common": (), "standards": {
+                "1": (("net_profit_min_2y", "gt", 0), ("net_profit_2y", "ge", 100_000_000), ("net_profit", "ge", 60_000_000)),
+                "2": (("market_value", "ge", 1_500_000_000), ("net_profit", "gt", 0), ("revenue", "ge", 400_000_000)),
+                "3": (("market_value", "ge", 5_000_000_000), ("revenue", "ge", 300_000_000)),
+            }},
+            "bse": {"common": (("neeq_months", "ge", 12), ("net_assets", "ge", 50_000_000)), "standards": {
+                "1a": (("market_value", "ge", 200_000_000), ("net_profit_min_2y", "ge", 15_000_000), ("roe_avg_2y", "ge", 8)),
+                "1b": (("market_value", "ge", 200_000_000), ("net_profit", "ge", 25_000_000), ("roe", "ge", 8)),
+                "2": (("market_value", "ge", 400_000_000), ("revenue_avg_2y", "ge", 100_000_000),
+                      ("revenue_growth_pct", "ge", 30), ("ocf", "gt", 0)),
+                "3": (("market_value", "ge", 800_000_000), ("revenue", "ge", 200_000_000), ("rd_2y_pct", "ge", 8)),
+                "4": (("market_value", "ge", 1_500_000_000), ("rd_2y", "ge", 50_000_000)),
+            }},
+        },
+    }
+    # The plan's target of listed firms (finance-rules.md, "Equity financing": 10 by 2025).
+    LISTING_TARGET_LISTED = 10
     # The default-risk model (trained with the ranker) learns from loans disbursed at least this many months
     # ago, and only when there are enough of them and enough that went bad to learn anything.
     DEFAULT_RISK_MIN_MONTHS = 6

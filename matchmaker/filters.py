@@ -9,7 +9,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from models.codes import (
-    Certification, Industry, InstitutionKind, LabelledEnum, LoanStatus, ProductKind, RepaymentMethod, RiskBand,
+    Certification, EquityStage, Industry, InstitutionKind, LabelledEnum, ListingStage, LoanStatus, ProductKind,
+    RepaymentMethod, ReserveTier, RiskBand,
 )
 
 
@@ -123,4 +124,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(code_label(RepaymentMethod), "repayment_label")
     app.add_template_filter(code_label(LoanStatus), "loan_status_label")
     app.add_template_filter(code_label(RiskBand), "risk_band_label")
+    app.add_template_filter(code_label(ListingStage), "listing_stage_label")
+    app.add_template_filter(code_label(EquityStage), "equity_stage_label")
+    app.add_template_filter(code_label(ReserveTier), "reserve_tier_label")
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

@@ -165,6 +165,39 @@ class WarningStatus(LabelledEnum):
     HANDLED = "handled", "已处理", "Handled"
 
 
+class EquityStage(LabelledEnum):
+    """Funding rounds, earliest first (finance-rules.md, "Equity financing")."""
+    SEED = "seed", "种子轮", "Seed"
+    ANGEL = "angel", "天使轮", "Angel"
+    PRE_A = "pre_a", "Pre-A 轮", "Pre-A"
+    A = "a", "A 轮", "Series A"
+    B = "b", "B 轮", "Series B"
+    C_PLUS = "c_plus", "C 轮及以后", "Series C and later"
+    PRE_IPO = "pre_ipo", "Pre-IPO", "Pre-IPO"
+
+
+class EquityNeedStatus(LabelledEnum):
+    OPEN = "open", "融资中", "Open"
+    WITHDRAWN = "withdrawn", "已撤回", "Withdrawn"
+    CLOSED = "closed", "已完成", "Closed"
+
+
+class ListingStage(LabelledEnum):
+    """The zone's listing pipeline, in order (finance-rules.md, "Listing readiness")."""
+    RESERVE = "reserve", "上市后备库", "Reserve pool"
+    SHAREHOLDING_REFORM = "shareholding_reform", "完成股改", "Shareholding reform done"
+    TUTORING_FILED = "tutoring_filed", "辅导备案", "Tutoring filed"
+    APPLICATION_ACCEPTED = "application_accepted", "申报受理", "Application accepted"
+    REGISTERED = "registered", "注册生效", "Registered"
+    LISTED = "listed", "发行上市", "Listed"
+
+
+class ReserveTier(LabelledEnum):
+    DISTRICT = "district", "区级后备", "District reserve"
+    CITY = "city", "市级后备", "City reserve"
+    CITY_KEY = "city_key", "市级重点后备", "City key reserve"
+
+
 class ProductStatus(LabelledEnum):
     ACTIVE = "active", "上架中", "Active"
     PAUSED = "paused", "已暂停", "Paused"

@@ -16,12 +16,15 @@ from tqdm import tqdm
 
 from models import (
     Application, ApplicationEvent, ClaimRecovery, CompensationClaim, DemoMarket, Enterprise, FinancingNeed, Institution,
-    Loan, LoanRepayment, Product, RiskFund, RiskFundContribution, Role, User, db,
+    InvestorProfile, ListingFacts, ListingStageChange, Loan, LoanRepayment, Product, RiskFund, RiskFundContribution,
+    Role, User, db,
     hash_password,
 )
 
 from . import balance
+from . import equity as equity_history
 from . import fund as fund_history
+from . import listing as listing_history
 from . import loans as loan_history
 from .market import Market, draw_market
 
@@ -34,7 +37,7 @@ DEMO_EMAILS = {
     "enterprise": "owner@demo.gaoxin.cn",
 }
 TABLES = (Institution, Product, Enterprise, FinancingNeed, Application, ApplicationEvent, Loan, RiskFundContribution,
-          CompensationClaim, ClaimRecovery)
+          CompensationClaim, ClaimRecovery, ListingFacts, ListingStageChange, InvestorProfile)
 CHUNK = 2_000
 
 
@@ -60,6 +63,8 @@ def load_market(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_S
     balance.fill(market, seed=seed)
     loans, repayments = loan_history.draw(market, seed=seed, as_of=as_of)
     fund = fund_history.draw(loans, seed=seed, as_of=as_of)
+    listing_facts, listing_stages = listing_history.draw(market, seed=seed, as_of=as_of)
+    investors = equity_history.draw(market, seed=seed, as_of=as_of)
     rows = {
         Institution: [{k: v for k, v in r.items() if k != "short_name"} for r in market.institutions],
         Product: market.products,
@@ -73,6 +78,9 @@ def load_market(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_S
         CompensationClaim: fund["claims"],
         ClaimRecovery: fund["recoveries"],
         RiskFund: fund["fund"],
+        ListingFacts: listing_facts,
+        ListingStageChange: listing_stages,
+        InvestorProfile: investors,
     }
     total = sum(len(r) for r in rows.values())
     with tqdm(total=total, desc="seed", unit="rows", disable=not progress, mininterval=0.2) as bar:
@@ -92,6 +100,7 @@ def load_market(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_S
     return summarize(market) | {"loans": len(loans), "overdue_loans": sum(1 for loan in loans if loan["status"] == "overdue"),
                                 "written_off_loans": sum(1 for loan in loans if loan["status"] == "written_off"),
                                 "risk_fund_balance_cny": fund["fund"][0]["balance_cny"],
+                                "listing_pipeline": len(listing_facts), "investor_profiles": len(investors),
                                 "demo_logins": ", ".join(f"{e}" for e, _ in logins.values())}
 
 

@@ -45,6 +45,10 @@ POLICY = {
     "api_loans.list_loans": {E, I, A}, "api_loans.get_loan": {E, I, A}, "api_loans.create_repayment": {I},
     "api_loans.report_overdue": {I}, "api_loans.create_claim": {I}, "api_loans.create_recovery": {I},
     "api_loans.list_warnings": {I, A}, "api_loans.handle_warning": {I},
+    "api_listing.readiness": {E}, "api_listing.get_facts": {E}, "api_listing.put_facts": {E},
+    "api_equity.get_profile": {I}, "api_equity.put_profile": {I},  # a fund manager's: a bank's is refused (403)
+    "api_equity.create_equity_need": {E}, "api_equity.list_equity_needs": {E}, "api_equity.get_equity_need": {E},
+    "api_equity.withdraw_equity_need": {E},
 }
 PREFIX_ROLES = (("/enterprise/", {E}), ("/institution/", {I}), ("/admin/", {A}), ("/api/v1/admin/", {A}))
 
@@ -90,6 +94,9 @@ def world(client, make_user):
         assert client.post(f"/api/v1/applications/{lent}/disbursement", headers=tokens[bank],
                            json={"amount_cny": 1_000_000}).status_code == 200
         loans[k] = client.get("/api/v1/loans", headers=tokens[k]).json["items"][0]["id"]
+    rounds = {k: client.post("/api/v1/equity-needs", headers=tokens[k], json={
+        "round": "a", "amount_cny": 10_000_000, "pre_money_valuation_cny": 100_000_000, "use_of_funds": "扩产"}).json["id"]
+        for k in "AB"}
     warnings = {}
     for k, bank in (("A", "X"), ("B", "Y")):  # each loan reported overdue: a risk warning for its bank
         assert client.post(f"/api/v1/loans/{loans[k]}/overdue", headers=tokens[bank],
@@ -102,7 +109,7 @@ def world(client, make_user):
         job_id = job.id
     return {"people": people, "tokens": tokens, "products": products, "needs": needs, "applications": applications,
             "job": job_id, "documents": documents, "assets": assets, "loans": loans,
-            "warnings": warnings}
+            "warnings": warnings, "rounds": rounds}
 
 
 def foreign_ids(world, actor: str) -> dict:
@@ -112,7 +119,8 @@ def foreign_ids(world, actor: str) -> dict:
             "product_id": world["products"][bank], "institution_id": world["people"][bank].institution_id,
             "user_id": world["people"][firm].id, "code": "en", "job_id": world["job"],
             "document_id": world["documents"][firm], "asset_id": world["assets"][firm], "loan_id": world["loans"][firm],
-            "claim_id": 999_999, "decision": "approve", "warning_id": world["warnings"][firm]}
+            "claim_id": 999_999, "decision": "approve", "warning_id": world["warnings"][firm],
+            "enterprise_id": world["people"][firm].enterprise_id, "equity_need_id": world["rounds"][firm]}
 
 
 def routes(app):

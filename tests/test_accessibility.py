@@ -56,13 +56,13 @@ def _world(app, seeded):  # noqa: F811
                        "/enterprise/profile", "/enterprise/credit-grade", "/enterprise/ip-assets", "/enterprise/documents",
                        "/enterprise/profile/views",
                        "/enterprise/notifications", "/account/password", "/account/notifications",
-                       "/enterprise/loans", *firm_loans],  # the demo firm has a past loan (seed/__init__.py)
+                       "/enterprise/loans", *firm_loans, "/enterprise/listing", "/enterprise/equity"],  # the demo firm has a past loan (seed/__init__.py)
         "institution": ["/account", "/institution/inbox", f"/institution/applications/{application['id']}",
                         "/institution/products", "/institution/products/new",
                         f"/institution/products/{product['id']}/leads", "/account/two-factor",
                         "/institution/loans", *bank_loans, "/institution/risk-warnings"],
         "admin": ["/account", "/admin/", "/admin/users", "/admin/institutions", "/admin/audit", "/admin/ranker",
-                  "/admin/unserved", "/admin/import", "/admin/risk-fund"],
+                  "/admin/unserved", "/admin/import", "/admin/risk-fund", "/admin/listing"],
     }
 
 

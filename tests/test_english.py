@@ -29,7 +29,8 @@ ALLOWED = ("中文", "简体")
 # The columns people type into (or choose a place name for); every other text the platform writes.
 TYPED = {"enterprises": ("name", "district", "contact_name", "legal_representative"), "institutions": ("name",),
          "financing_needs": ("purpose",), "products": ("name", "description"), "applications": ("reject_reason",),
-         "documents": ("title", "filename"), "jobs": ("error",), "ip_assets": ("title", "number")}
+         "documents": ("title", "filename"), "jobs": ("error",), "ip_assets": ("title", "number"),
+         "equity_needs": ("use_of_funds", "highlights"), "risk_warnings": ("action",)}
 
 
 def typed_by_people(app) -> list[str]:

@@ -221,3 +221,50 @@ def test_the_fund_history_adds_up_by_the_platform_s_own_rules(full_market, app):
     unclaimed = {loan["institution_id"] for loan in loans if loan["status"] == "overdue" and loan["risk_fund_covered"]
                  and loan["id"] not in {c["loan_id"] for c in fund["claims"]}}
     assert unclaimed and any(c["status"] == "approved" for c in fund["claims"])
+
+
+def test_the_listing_pipeline_moves_forward_in_time(full_market):
+    """A few dozen of the largest firms, each through the stages in order on days that never go back, reaching
+    the stages the seed says; their facts in proportion (the market value a multiple of revenue)."""
+    import datetime as dt
+
+    from models import ListingStage
+    from seed import listing
+
+    as_of = dt.date(2026, 11, 1)
+    facts, changes = listing.draw(full_market, seed=2022, as_of=as_of)
+    order = ListingStage.values()
+    assert list(listing.ORDER) == order
+    by_firm = {}
+    for change in changes:
+        by_firm.setdefault(change["enterprise_id"], []).append(change)
+    assert len(by_firm) == len(facts) == sum(n for _, n in listing.REACHED) == 36
+    reached = {}
+    for rows in by_firm.values():
+        assert [r["stage"] for r in rows] == order[:len(rows)]  # in order, none skipped
+        days = [r["changed_on"] for r in rows]
+        assert days == sorted(days) and days[-1] <= as_of and len({r["tier"] for r in rows}) == 1
+        reached[rows[-1]["stage"]] = reached.get(rows[-1]["stage"], 0) + 1
+    assert reached == dict(listing.REACHED)
+    revenue = {f["id"]: f["annual_revenue_cny"] for f in full_market.enterprises}
+    assert all(3 * revenue[f["enterprise_id"]] <= f["expected_market_value_cny"] <= 12 * revenue[f["enterprise_id"]]
+               for f in facts)
+    assert min(revenue[f["enterprise_id"]] for f in facts) >= sorted(revenue.values())[-37]  # the largest firms
+    assert listing.draw(full_market, seed=2022, as_of=as_of) == (facts, changes)
+
+
+def test_every_fund_manager_publishes_a_profile_the_platform_would_accept(full_market):
+    import datetime as dt
+
+    from models import EquityStage, Industry
+    from seed import equity
+
+    rows = equity.draw(full_market, seed=2022, as_of=dt.date(2026, 11, 1))
+    funds = [i["id"] for i in full_market.institutions if i["kind"] == "fund"]
+    assert [r["institution_id"] for r in rows] == funds and len(funds) == 7
+    for row in rows:
+        stages = row["stages"]
+        assert stages and stages == [s for s in EquityStage.values() if s in stages]  # consecutive codes, in order
+        assert EquityStage.values().index(stages[-1]) - EquityStage.values().index(stages[0]) == len(stages) - 1
+        assert set(row["industries"]) <= set(Industry.values()) and row["industries"]
+        assert 0 < row["min_ticket_cny"] <= row["max_ticket_cny"] <= row["fund_size_cny"]

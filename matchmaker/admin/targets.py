@@ -5,12 +5,18 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from models import Application, Institution, InstitutionKind, Product, ProductKind, db
+from flask import current_app
+
+from models import (
+    Application, Institution, InstitutionKind, InvestorProfile, ListingStage, ListingStageChange, Product, ProductKind,
+    db,
+)
 
 from ..sql import LOCAL, local_month
 
 INSTITUTIONS_TARGET = 42  # 金融机构及金融服务机构, end of 2025
 EQUITY_INVESTORS_TARGET = 50  # 股权投资机构, end of 2025
+EQUITY_FUNDS_TARGET_CNY = 50_000_000_000  # 500 亿 of funds managed by them, end of 2025
 GROWTH_TARGET = 0.15  # loans and government guarantee volume: at least 15 % a year
 
 
@@ -83,12 +89,21 @@ def plan_targets(*, today: dt.date | None = None) -> list[dict]:
     guarantee = (Product.kind == ProductKind.GUARANTEE,)
     guarantees = _growth(_yearly_disbursed(*guarantee), where=guarantee, today=today)
     lending_now, guarantees_now = year_to_date(today=today), year_to_date(*guarantee, today=today)
+    fund_sizes = int(db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(InvestorProfile.fund_size_cny), 0))))
+    latest = sa.select(sa.func.max(ListingStageChange.id)).group_by(ListingStageChange.enterprise_id)
+    listed = db.session.scalar(sa.select(sa.func.count(ListingStageChange.id)).where(
+        ListingStageChange.id.in_(latest), ListingStageChange.stage == ListingStage.LISTED))
+    listed_target = current_app.config["LISTING_TARGET_LISTED"]
 
     return [
         {"code": "institutions", "label": "金融机构及金融服务机构", "target": INSTITUTIONS_TARGET, "unit": "家",
          "actual": institutions, "met": institutions >= INSTITUTIONS_TARGET},
         {"code": "equity_investors", "label": "股权投资机构", "target": EQUITY_INVESTORS_TARGET, "unit": "家",
          "actual": funds, "met": funds >= EQUITY_INVESTORS_TARGET},
+        {"code": "equity_funds", "label": "股权投资基金规模", "target": EQUITY_FUNDS_TARGET_CNY, "unit": "元",
+         "actual": fund_sizes, "met": fund_sizes >= EQUITY_FUNDS_TARGET_CNY},
+        {"code": "listed_firms", "label": "上市企业", "target": listed_target, "unit": "家", "actual": listed,
+         "met": listed >= listed_target},
         {"code": "lending_growth", "label": "平台促成融资额年增速", "target": GROWTH_TARGET, "unit": "%",
          "actual": lending_now["growth"], "met": lending_now["met"], "compared": lending_now, "years": lending},
         {"code": "guarantee_growth", "label": "融资担保额年增速", "target": GROWTH_TARGET, "unit": "%",
