@@ -168,3 +168,24 @@ def test_the_service_refuses_with_the_words_the_officer_reads(client, bureau, ap
                           json={"amount_cny": 1, "recovered_on": today.isoformat()})
     assert refused.status_code == 409
     assert refused.json["error"]["message"] == "该贷款没有已赔付的风险补偿，无需分配追偿回收"
+
+
+def test_each_claim_lists_its_own_recoveries_and_the_trail_says_what_came_back(client, bureau, app):  # noqa: F811
+    from models import AuditEvent, User, db
+
+    (loan, claim), (other_loan, other_claim) = paid_claims(client, bureau, count=2)
+    today = loans.today()
+    with app.app_context():
+        officer = db.session.get(User, bureau["people"]["bank"].id)
+        first = fund_rules.recover(actor=officer, loan_id=loan["id"], amount_cny=100_001, recovered_on=today).id
+        other = fund_rules.recover(actor=officer, loan_id=other_loan["id"], amount_cny=5, recovered_on=today).id
+        second = fund_rules.recover(actor=officer, loan_id=loan["id"], amount_cny=2, recovered_on=today).id
+        db.session.commit()
+        assert [r.id for r in fund_rules.recoveries_of(claim_id=claim["id"])] == [first, second]
+        assert [r.id for r in fund_rules.recoveries_of(claim_id=other_claim["id"])] == [other]
+        trail = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "risk_fund.recovery")
+                                   .order_by(AuditEvent.id)).all()
+        assert [(e.target_type, e.target_id, e.detail) for e in trail] == [
+            ("compensation_claim", claim["id"], {"loan_id": loan["id"], "amount_cny": 100_001, "returned_cny": 80_000}),
+            ("compensation_claim", other_claim["id"], {"loan_id": other_loan["id"], "amount_cny": 5, "returned_cny": 4}),
+            ("compensation_claim", claim["id"], {"loan_id": loan["id"], "amount_cny": 2, "returned_cny": 2})]
