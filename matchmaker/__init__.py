@@ -152,6 +152,7 @@ def register_blueprints(app: Flask) -> None:
     from .listing import api as listing_api, views as listing_views
     from .matching import api as matching_api, views as matching_views
     from .needs import api as needs_api, views as needs_views
+    from .policy import api as policy_api, views as policy_views
     from .products import api as products_api, views as products_views
     from .public import views as public_views
 
@@ -160,13 +161,14 @@ def register_blueprints(app: Flask) -> None:
                       products_views.bp, documents_views.firm_pages, documents_views.officer_pages, credit_views.firm_pages,
                       matching_views.officer_pages, applications_views.officer_pages, loans_views.firm_pages,
                       loans_views.officer_pages, loans_views.admin_pages, loans_views.warning_pages, listing_views.firm_pages,
-                      listing_views.admin_pages, equity_views.fund_pages, equity_views.firm_pages,
+                      listing_views.admin_pages, equity_views.fund_pages, equity_views.firm_pages, equity_views.admin_pages, equity_views.public_pages,
+                      policy_views.firm_pages, policy_views.admin_pages,
                       admin_views.bp):
         app.register_blueprint(blueprint)
     api.init_app(app)
     for blueprint in (auth_api.bp, enterprise_api.bp, documents_api.bp, needs_api.bp, matching_api.bp, applications_api.bp,
                       products_api.bp, institution_api.bp, admin_api.bp, jobs_api.bp, credit_api.bp, loans_api.bp,
-                      listing_api.bp, equity_api.bp):
+                      listing_api.bp, equity_api.bp, policy_api.bp):
         # Bearer-token calls carry no cookie authority, so CSRF tokens do not apply.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

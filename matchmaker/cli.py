@@ -34,8 +34,9 @@ def create_admin(email: str, password: str) -> None:
 @click.option("--seed", "seed_value", default=None, type=int, help="random seed (default 2022)")
 @click.option("--quiet", is_flag=True, help="no progress bar")
 @click.option("--if-empty", is_flag=True, help="do nothing (and succeed) when the database holds data")
+@click.option("--equity", is_flag=True, help="add fund managers up to the plan's 50 investment institutions")
 @with_appcontext
-def seed_command(enterprises: int | None, seed_value: int | None, quiet: bool, if_empty: bool) -> None:
+def seed_command(enterprises: int | None, seed_value: int | None, quiet: bool, if_empty: bool, equity: bool) -> None:
     """Load the deterministic demo market into an empty database."""
     from flask import current_app
 
@@ -50,6 +51,7 @@ def seed_command(enterprises: int | None, seed_value: int | None, quiet: bool, i
             seed=DEFAULT_SEED if seed_value is None else seed_value,
             credentials_path=current_app.instance_path,
             progress=not quiet,
+            investors=current_app.config["EQUITY_TARGET_INVESTORS"] if equity else None,
         )
     except MarketNotEmpty as error:
         raise click.ClickException(str(error)) from None
@@ -59,6 +61,10 @@ def seed_command(enterprises: int | None, seed_value: int | None, quiet: bool, i
 
     # The seeded loans' warnings, as the daily scan would raise them (the seed itself knows only the models).
     summary["risk_warnings"] = warnings.scan()
+    from .policy import entitlements
+
+    # What the seeded firms are owed under the seeded policies (免申即享), as the nightly task would find it.
+    summary["entitlements"] = entitlements.refresh(tell=False)
     db.session.commit()
     for key, value in summary.items():
         click.echo(f"{key}: {value}")
@@ -122,6 +128,14 @@ def ranker_train(if_none_active: bool) -> None:
                    f"Brier {risk['brier']:.4f} against {risk['brier_base_rate']:.4f} for the base rate")
     elif risk:
         click.echo(f"default risk: not learned ({risk.get('loans', 0)} loans, {risk.get('defaults', 0)} went bad)")
+    deals = result.get("equity_metrics")
+    if deals:
+        held = (f"; on the latest {deals['holdout_rows']} held out: AUC {deals['auc']:.3f} against "
+                f"{deals['rules_auc']:.3f} for the profile rules alone, "
+                + ("so it joins the rules in the score" if deals["used"] else "so the rules alone rank")) \
+            if "auc" in deals else ""
+        click.echo(f"equity fit: learned from {deals['trained_rows']} interests ({deals['progressed']} reached due "
+                   f"diligence){held}")
 
 
 @ranker.command("evaluate")

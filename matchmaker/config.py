@@ -188,6 +188,25 @@ class Config:
     }
     # The plan's target of listed firms (finance-rules.md, "Equity financing": 10 by 2025).
     LISTING_TARGET_LISTED = 10
+    # Equity matching (股权融资): the rules read a fund's profile, each part worth at most its points here (they
+    # sum to 100); a stage next to one the fund names, an industry when the fund names none, a ticket within
+    # EQUITY_TICKET_STRETCH of its range count in part. Once enough interests have moved (EQUITY_FIT_MIN_*),
+    # what progressed to due diligence is learned with each `flask ranker train` and weighs EQUITY_LEARNED_WEIGHT
+    # of the score. A deal no stage has moved for EQUITY_STALE_DAYS is stale: its fund's officers are reminded.
+    EQUITY_POINTS = {"stage": 35, "stage_adjacent": 15, "industry": 25, "industry_any": 15, "ticket": 25,
+                     "ticket_near": 10, "fund_size": 15}
+    EQUITY_TICKET_STRETCH = 2.0
+    EQUITY_FUND_SHARE_MAX_PCT = 10.0  # a round above this share of the fund's size is a large bet for it
+    EQUITY_LEARNED_WEIGHT = 0.4
+    EQUITY_FIT_MIN_INTERESTS = 200
+    EQUITY_FIT_MIN_PROGRESSED = 20
+    EQUITY_FIT_SETTLED_DAYS = 120  # an open interest younger than this has not had its chance yet: not learned from
+    EQUITY_STALE_DAYS = 21
+    # The 1-year loan prime rate (贷款市场报价利率, published monthly by the National Interbank Funding Center) as
+    # dated figures: each holds from its day until the next; interest subsidies read the one in force.
+    LPR_1Y_PCT = (("2023-08-21", 3.45), ("2024-07-22", 3.35), ("2024-10-21", 3.10), ("2025-05-20", 3.00))
+    # Seed: the plan's investor scale (50 institutions) with `flask seed --equity`.
+    EQUITY_TARGET_INVESTORS = 50
     # The default-risk model (trained with the ranker) learns from loans disbursed at least this many months
     # ago, and only when there are enough of them and enough that went bad to learn anything.
     DEFAULT_RISK_MIN_MONTHS = 6

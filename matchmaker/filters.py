@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from models.codes import (
-    Certification, EquityStage, Industry, InstitutionKind, LabelledEnum, ListingStage, LoanStatus, ProductKind,
+    Certification, EquityStage, InterestStage, Industry, InstitutionKind, LabelledEnum, ListingStage, LoanStatus, ProductKind,
     RepaymentMethod, ReserveTier, RiskBand,
 )
 
@@ -127,4 +127,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(code_label(ListingStage), "listing_stage_label")
     app.add_template_filter(code_label(EquityStage), "equity_stage_label")
     app.add_template_filter(code_label(ReserveTier), "reserve_tier_label")
+    app.add_template_filter(code_label(InterestStage), "interest_stage_label")
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

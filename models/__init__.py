@@ -7,20 +7,25 @@ from .codes import (
     CreditGrade,
     CreditRating,
     DocumentKind,
+    EntitlementStatus,
     EquityNeedStatus,
     EquityStage,
     Industry,
     InstitutionKind,
+    InterestStage,
     IpKind,
     ListingStage,
     LoanStatus,
     NeedStatus,
+    PitchStatus,
+    PolicyKind,
     ProductKind,
     ProductStatus,
     RejectReason,
     RepaymentMethod,
     ReserveTier,
     RiskBand,
+    RoadshowStatus,
     Role,
     TokenKind,
     WarningStatus,
@@ -47,16 +52,18 @@ from .loan import Loan, LoanRepayment
 from .risk_fund import ClaimRecovery, CompensationClaim, RiskFund, RiskFundContribution
 from .risk_warning import RiskWarning
 from .listing import ListingFacts, ListingStageChange
-from .investor import EquityNeed, InvestorProfile
+from .investor import EquityInterest, EquityNeed, InterestStep, InvestorProfile, PlanShare
+from .roadshow import Roadshow, RoadshowPitch, RoadshowSeat
+from .policy import Entitlement, Policy
 
 __all__ = [
     "Base", "UTCDateTime", "db", "now_utc",
-    "ApplicationStatus", "Certification", "ClaimStatus", "CreditGrade", "CreditRating", "DocumentKind", "EquityNeedStatus", "EquityStage", "Industry", "InstitutionKind", "IpKind", "ListingStage", "LoanStatus",
-    "NeedStatus", "ProductKind", "ProductStatus", "RejectReason", "RepaymentMethod", "ReserveTier", "RiskBand", "Role", "TokenKind", "WarningStatus",
+    "ApplicationStatus", "Certification", "ClaimStatus", "CreditGrade", "CreditRating", "DocumentKind", "EntitlementStatus", "EquityNeedStatus", "EquityStage", "Industry", "InstitutionKind", "InterestStage", "IpKind", "ListingStage", "LoanStatus",
+    "NeedStatus", "PitchStatus", "PolicyKind", "ProductKind", "ProductStatus", "RejectReason", "RepaymentMethod", "ReserveTier", "RiskBand", "RoadshowStatus", "Role", "TokenKind", "WarningStatus",
     "AuthToken", "LoginFailure", "User", "hash_password", "verify_dummy_password",
     "Enterprise", "Institution", "MAX_EMPLOYEES", "MAX_IP_COUNT", "MAX_MONEY_CNY", "MAX_RATE_PCT",
     "MAX_TERM_MONTHS", "Product", "FinancingNeed",
     "TRANSITIONS", "Application", "ApplicationEvent", "RankerModel", "AuditEvent", "Consent", "DemoMarket", "Notification",
     "IdempotentRequest", "LeadInvitation", "ACTIVE_JOB_STATUSES", "JOB_STATUSES", "Job",
-    "OutgoingMail", "Document", "SharedDocument", "IpAsset", "Loan", "LoanRepayment", "ClaimRecovery", "CompensationClaim", "RiskFund", "RiskFundContribution", "RiskWarning", "ListingFacts", "ListingStageChange", "EquityNeed", "InvestorProfile",
+    "OutgoingMail", "Document", "SharedDocument", "IpAsset", "Loan", "LoanRepayment", "ClaimRecovery", "CompensationClaim", "RiskFund", "RiskFundContribution", "RiskWarning", "ListingFacts", "ListingStageChange", "EquityInterest", "EquityNeed", "InterestStep", "InvestorProfile", "PlanShare", "Roadshow", "RoadshowPitch", "RoadshowSeat", "Entitlement", "Policy",
 ]

@@ -182,6 +182,46 @@ class EquityNeedStatus(LabelledEnum):
     CLOSED = "closed", "已完成", "Closed"
 
 
+class InterestStage(LabelledEnum):
+    """An investor's interest in a round, in the order a deal moves (the deal pipeline); passed ends it anywhere."""
+    INTERESTED = "interested", "有意向", "Interested"
+    MEETING = "meeting", "约见", "Meeting"
+    DUE_DILIGENCE = "due_diligence", "尽职调查", "Due diligence"
+    TERM_SHEET = "term_sheet", "投资意向书", "Term sheet"
+    INVESTED = "invested", "已投资", "Invested"
+    PASSED = "passed", "已放弃", "Passed"
+
+
+class RoadshowStatus(LabelledEnum):
+    OPEN = "open", "报名中", "Open"
+    HELD = "held", "已举办", "Held"
+    CANCELLED = "cancelled", "已取消", "Cancelled"
+
+
+class PitchStatus(LabelledEnum):
+    PENDING = "pending", "待审核", "Pending"
+    ACCEPTED = "accepted", "已入选", "Accepted"
+    DECLINED = "declined", "未入选", "Declined"
+
+
+class PolicyKind(LabelledEnum):
+    """What a policy is, as a label (the benefit decides what it pays)."""
+    INTEREST_SUBSIDY = "interest_subsidy", "贷款贴息", "Interest subsidy"
+    GUARANTEE_FEE_SUBSIDY = "guarantee_fee_subsidy", "担保费补贴", "Guarantee fee subsidy"
+    PREMIUM_SUBSIDY = "premium_subsidy", "科技保险保费补贴", "Tech insurance premium subsidy"
+    LISTING_REWARD = "listing_reward", "上市奖励", "Listing reward"
+    OTHER = "other", "其他", "Other"
+
+
+class EntitlementStatus(LabelledEnum):
+    AVAILABLE = "available", "可申领", "Available"
+    CLAIMED = "claimed", "待审核", "Claimed"
+    APPROVED = "approved", "已批准", "Approved"
+    PAID = "paid", "已拨付", "Paid"
+    REJECTED = "rejected", "未通过", "Rejected"
+    EXPIRED = "expired", "已过期", "Expired"
+
+
 class ListingStage(LabelledEnum):
     """The zone's listing pipeline, in order (finance-rules.md, "Listing readiness")."""
     RESERVE = "reserve", "上市后备库", "Reserve pool"

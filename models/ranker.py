@@ -42,3 +42,6 @@ class RankerModel(db.Model):
     default_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     default_features: Mapped[list[str] | None] = mapped_column(sa.JSON)
     default_metrics: Mapped[dict | None] = mapped_column(sa.JSON)
+    # What the deal pipeline taught about investors and rounds: a logistic model's standardised coefficients
+    # (plain numbers, no pickle) and its held-out figures; none until enough interests have moved.
+    equity_fit: Mapped[dict | None] = mapped_column(sa.JSON)

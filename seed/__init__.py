@@ -15,13 +15,15 @@ import sqlalchemy as sa
 from tqdm import tqdm
 
 from models import (
-    Application, ApplicationEvent, ClaimRecovery, CompensationClaim, DemoMarket, Enterprise, FinancingNeed, Institution,
-    InvestorProfile, ListingFacts, ListingStageChange, Loan, LoanRepayment, Product, RiskFund, RiskFundContribution,
-    Role, User, db,
-    hash_password,
+    Application, ApplicationEvent, ClaimRecovery, CompensationClaim, DemoMarket, Enterprise, EquityInterest, EquityNeed,
+    FinancingNeed, Institution, InterestStep, InvestorProfile, ListingFacts, ListingStageChange, Loan, LoanRepayment, Policy,
+    Product, RiskFund, RiskFundContribution,
+    Roadshow, RoadshowPitch, RoadshowSeat, Role, User, db, hash_password,
 )
 
 from . import balance
+from . import deals as deal_history
+from . import policies as policy_rules
 from . import equity as equity_history
 from . import fund as fund_history
 from . import listing as listing_history
@@ -35,9 +37,11 @@ DEMO_EMAILS = {
     "admin": "admin@demo.gaoxin.cn",
     "institution": "officer@demo.gaoxin.cn",
     "enterprise": "owner@demo.gaoxin.cn",
+    "fund": "investor@demo.gaoxin.cn",  # an officer of the first fund manager (股权融资)
 }
 TABLES = (Institution, Product, Enterprise, FinancingNeed, Application, ApplicationEvent, Loan, RiskFundContribution,
-          CompensationClaim, ClaimRecovery, ListingFacts, ListingStageChange, InvestorProfile)
+          CompensationClaim, ClaimRecovery, ListingFacts, ListingStageChange, InvestorProfile, EquityNeed, EquityInterest,
+          InterestStep, Roadshow, RoadshowPitch, RoadshowSeat, Policy)
 CHUNK = 2_000
 
 
@@ -54,17 +58,21 @@ def database_is_empty() -> bool:
 
 def load_market(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_SEED,
                 credentials_path: str | os.PathLike | None = None, progress: bool = True,
-                as_of: dt.date | None = None) -> dict[str, object]:
-    """Draw the market and write it in bulk, in one transaction. Refuses a database holding data."""
+                as_of: dt.date | None = None, investors: int | None = None) -> dict[str, object]:
+    """Draw the market and write it in bulk, in one transaction. Refuses a database holding data. ``investors``:
+    add fund managers until the market holds that many (the plan's scale; ``flask seed --equity``)."""
     if not database_is_empty():
         raise MarketNotEmpty("数据库中已有数据，拒绝导入演示数据（demo data is only loaded into an empty database）")
     as_of = as_of or dt.date.today()
     market = draw_market(enterprises=enterprises, seed=seed, as_of=as_of)
     balance.fill(market, seed=seed)
+    if investors:
+        equity_history.more_funds(market, total=investors, seed=seed, as_of=as_of)
     loans, repayments = loan_history.draw(market, seed=seed, as_of=as_of)
     fund = fund_history.draw(loans, seed=seed, as_of=as_of)
     listing_facts, listing_stages = listing_history.draw(market, seed=seed, as_of=as_of)
-    investors = equity_history.draw(market, seed=seed, as_of=as_of)
+    profiles = equity_history.draw(market, seed=seed, as_of=as_of)
+    deals = deal_history.draw(market, profiles, seed=seed, as_of=as_of)
     rows = {
         Institution: [{k: v for k, v in r.items() if k != "short_name"} for r in market.institutions],
         Product: market.products,
@@ -80,7 +88,14 @@ def load_market(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_S
         RiskFund: fund["fund"],
         ListingFacts: listing_facts,
         ListingStageChange: listing_stages,
-        InvestorProfile: investors,
+        InvestorProfile: profiles,
+        EquityNeed: deals["needs"],
+        Roadshow: deals["roadshows"],
+        RoadshowPitch: deals["pitches"],
+        RoadshowSeat: deals["seats"],
+        EquityInterest: deals["interests"],
+        InterestStep: deals["steps"],
+        Policy: policy_rules.draw(as_of=as_of),
     }
     total = sum(len(r) for r in rows.values())
     with tqdm(total=total, desc="seed", unit="rows", disable=not progress, mininterval=0.2) as bar:
@@ -100,21 +115,26 @@ def load_market(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_S
     return summarize(market) | {"loans": len(loans), "overdue_loans": sum(1 for loan in loans if loan["status"] == "overdue"),
                                 "written_off_loans": sum(1 for loan in loans if loan["status"] == "written_off"),
                                 "risk_fund_balance_cny": fund["fund"][0]["balance_cny"],
-                                "listing_pipeline": len(listing_facts), "investor_profiles": len(investors),
+                                "listing_pipeline": len(listing_facts), "investor_profiles": len(profiles),
+                                "equity_rounds": len(deals["needs"]), "equity_interests": len(deals["interests"]),
+                                "roadshows": len(deals["roadshows"]),
                                 "demo_logins": ", ".join(f"{e}" for e, _ in logins.values())}
 
 
 def _demo_accounts(market: Market) -> dict[str, tuple[str, str]]:
-    """One account per role with a password generated now (never the same twice)."""
+    """One account per role (and a fund manager's officer beside the bank's) with a password generated now (never
+    the same twice)."""
     enterprise_id = _demo_enterprise_id(market)
     db.session.execute(sa.update(Enterprise).where(Enterprise.id == enterprise_id).values(share_in_leads=True))
     logins = {}
-    for role, tenant in (("admin", {}), ("institution", {"institution_id": 1}),
-                         ("enterprise", {"enterprise_id": enterprise_id})):
+    fund_id = next(i["id"] for i in market.institutions if i["kind"] == "fund")
+    for login, role, tenant in (("admin", "admin", {}), ("institution", "institution", {"institution_id": 1}),
+                                ("enterprise", "enterprise", {"enterprise_id": enterprise_id}),
+                                ("fund", "institution", {"institution_id": fund_id})):
         password = secrets.token_urlsafe(12)
-        db.session.add(User(email=DEMO_EMAILS[role], role=Role(role), password_hash=hash_password(password),
+        db.session.add(User(email=DEMO_EMAILS[login], role=Role(role), password_hash=hash_password(password),
                             **tenant))
-        logins[role] = (DEMO_EMAILS[role], password)
+        logins[login] = (DEMO_EMAILS[login], password)
     db.session.flush()
     return logins
 

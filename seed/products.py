@@ -140,7 +140,8 @@ def products(institution_rows: list[dict], rng: random.Random) -> list[dict]:
                 # every other draw as it was; it bites only on firms that keep an IP register.
                 "pledge_ratio_pct": PLEDGE_RATIOS[institution["id"] % len(PLEDGE_RATIOS)] if kind == "ip_pledge" else None,
                 "description": f"{institution['name']}面向高新区科技型中小企业推出的{label}产品。",
-                "status": "active",
+                # Equity investment is an investor profile now; the funds' old products stay as history only.
+                "status": "retired" if kind == "equity_investment" else "active",
                 **eligibility(kind, rng),
                 "min_credit_grade": None,
             })

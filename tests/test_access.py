@@ -48,8 +48,17 @@ POLICY = {
     "api_listing.readiness": {E}, "api_listing.get_facts": {E}, "api_listing.put_facts": {E},
     "api_equity.get_profile": {I}, "api_equity.put_profile": {I},  # a fund manager's: a bank's is refused (403)
     "api_equity.create_equity_need": {E}, "api_equity.list_equity_needs": {E}, "api_equity.get_equity_need": {E},
-    "api_equity.withdraw_equity_need": {E},
+    "api_equity.withdraw_equity_need": {E}, "api_equity.investors": {E}, "api_equity.deal_flow": {I},
+    "api_equity.express_interest": {I}, "api_equity.list_interests": {I}, "api_equity.move_interest": {I},
+    "api_equity.list_roadshows": ANYONE, "roadshows.index": ANYONE, "api_equity.apply_to_pitch": {E},
+    "api_equity.reserve_seat": {I}, "api_policy.list_policies": ANYONE, "api_policy.list_entitlements": {E},
+    "api_policy.claim_entitlement": {E},
 }
+# A fund manager's (股权投资机构): the institution walking the routes is a bank, refused as one (403) whatever it
+# names; another fund's deal is 404 (tests/test_equity_deals.py, tests/test_equity_pages.py).
+FUND_ONLY = {"api_equity.get_profile", "api_equity.put_profile", "api_equity.deal_flow", "api_equity.express_interest",
+             "api_equity.list_interests", "api_equity.move_interest", "api_equity.reserve_seat", "investor.profile",
+             "investor.deals", "investor.express", "investor.deal", "investor.plan", "investor.seat"}
 PREFIX_ROLES = (("/enterprise/", {E}), ("/institution/", {I}), ("/admin/", {A}), ("/api/v1/admin/", {A}))
 
 
@@ -102,6 +111,8 @@ def world(client, make_user):
         assert client.post(f"/api/v1/loans/{loans[k]}/overdue", headers=tokens[bank],
                            json={"since": TODAY, "overdue_principal_cny": 1}).status_code == 200
         warnings[k] = client.get("/api/v1/risk-warnings", headers=tokens[bank]).json["items"][0]["id"]
+    roadshow = client.post("/api/v1/admin/roadshows", headers=tokens["admin"], json={
+        "title": "访问测试路演", "held_on": TODAY, "capacity": 5}).json["id"]
     with client.application.app_context():  # a finished training, for the job routes
         job = Job(kind="ranker.train", status="failed", progress=0.1, params={}, attempts=1, error="测试")
         db.session.add(job)
@@ -109,7 +120,7 @@ def world(client, make_user):
         job_id = job.id
     return {"people": people, "tokens": tokens, "products": products, "needs": needs, "applications": applications,
             "job": job_id, "documents": documents, "assets": assets, "loans": loans,
-            "warnings": warnings, "rounds": rounds}
+            "warnings": warnings, "rounds": rounds, "roadshow": roadshow}
 
 
 def foreign_ids(world, actor: str) -> dict:
@@ -120,7 +131,9 @@ def foreign_ids(world, actor: str) -> dict:
             "user_id": world["people"][firm].id, "code": "en", "job_id": world["job"],
             "document_id": world["documents"][firm], "asset_id": world["assets"][firm], "loan_id": world["loans"][firm],
             "claim_id": 999_999, "decision": "approve", "warning_id": world["warnings"][firm],
-            "enterprise_id": world["people"][firm].enterprise_id, "equity_need_id": world["rounds"][firm]}
+            "enterprise_id": world["people"][firm].enterprise_id, "equity_need_id": world["rounds"][firm],
+            "interest_id": 999_999, "roadshow_id": world["roadshow"], "pitch_id": 999_999, "entitlement_id": 999_999,
+            "policy_id": 999_999}
 
 
 def routes(app):
@@ -145,6 +158,8 @@ def call(app, world, actor, rule, method):
         if rule.endpoint == "api_applications.create_application":
             ids = foreign_ids(world, actor)
             body = {"need_id": ids["need_id"], "product_id": ids["product_id"]}
+        if rule.endpoint == "api_equity.apply_to_pitch":  # to pitch the other firm's round
+            body = {"equity_need_id": foreign_ids(world, actor)["equity_need_id"]}
         return client.open(path, method=method, headers=headers, json=body)
     if actor != "anon":
         sign_in(client, world["people"][actor])
@@ -168,6 +183,10 @@ BODIES = {
     "api_loans.create_claim": {"loss_cny": 1},
     "api_loans.create_recovery": {"amount_cny": 1, "recovered_on": "2026-12-01"},
     "api_loans.handle_warning": {"action": "已核查"},
+    "api_equity.move_interest": {"stage": "meeting"},
+    "api_equity.put_profile": {"stages": ["a"], "min_ticket_cny": 1, "max_ticket_cny": 2, "fund_size_cny": 3},
+    "api_policy.claim_entitlement": {"payee_account_name": "某某公司", "payee_account_no": "12345678",
+                                     "payee_bank": "某某银行"},
     "api_applications.create_application": None,  # filled with the other firm's need below
 }
 
@@ -194,9 +213,13 @@ def test_every_route_refuses_the_wrong_role_and_hides_other_tenants(app, world):
                 continue
             if allowed == SIGNED_IN:
                 continue
+            if rule.endpoint in FUND_ONLY and actor == "X":
+                assert status == 403, where
+                continue
             if role not in allowed:
                 assert status == 403, where
-            elif rule.arguments or rule.endpoint == "api_applications.create_application":
+            elif rule.arguments and not rule.arguments <= {"roadshow_id"} or rule.endpoint in (
+                    "api_applications.create_application", "api_equity.apply_to_pitch"):
                 # The right role reaching for another tenant's object: as if it did not exist.
                 assert status == 404, where
     assert walked == 4 * len(list(routes(app))) >= 4 * 85

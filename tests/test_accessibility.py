@@ -48,21 +48,29 @@ def _world(app, seeded):  # noqa: F811
     bank_loans = [f"/institution/loans/{loan['id']}" for loan in
                   (client.get("/api/v1/loans?limit=1&status=overdue", headers=bank).json["items"]
                    or client.get("/api/v1/loans?limit=1", headers=bank).json["items"])]
+    fund = token("fund")
+    round_ = client.post("/api/v1/equity-needs", headers=owner, json={
+        "round": "a", "amount_cny": 30_000_000, "pre_money_valuation_cny": 240_000_000, "use_of_funds": "扩产"}).json
+    deals = [f"/institution/deals/{deal['id']}" for deal in client.get("/api/v1/interests", headers=fund).json[:1]]
     return {
-        None: ["/", "/market", f"/market/products/{product['id']}", "/privacy", "/auth/login", "/auth/register"],
+        None: ["/", "/market", f"/market/products/{product['id']}", "/privacy", "/auth/login", "/auth/register",
+               "/roadshows"],
         "enterprise": ["/account", "/enterprise/needs", "/enterprise/needs/new", f"/enterprise/needs/{need['id']}",
                        f"/enterprise/needs/{need['id']}/compare?" + "&".join(f"product={i}" for i in others),
                        "/enterprise/applications", f"/enterprise/applications/{application['id']}",
                        "/enterprise/profile", "/enterprise/credit-grade", "/enterprise/ip-assets", "/enterprise/documents",
                        "/enterprise/profile/views",
                        "/enterprise/notifications", "/account/password", "/account/notifications",
-                       "/enterprise/loans", *firm_loans, "/enterprise/listing", "/enterprise/equity"],  # the demo firm has a past loan (seed/__init__.py)
+                       "/enterprise/loans", *firm_loans, "/enterprise/listing", "/enterprise/equity",
+                       f"/enterprise/equity/{round_['id']}", "/enterprise/policies"],  # the demo firm has a past loan (seed/__init__.py)
         "institution": ["/account", "/institution/inbox", f"/institution/applications/{application['id']}",
                         "/institution/products", "/institution/products/new",
                         f"/institution/products/{product['id']}/leads", "/account/two-factor",
                         "/institution/loans", *bank_loans, "/institution/risk-warnings"],
         "admin": ["/account", "/admin/", "/admin/users", "/admin/institutions", "/admin/audit", "/admin/ranker",
-                  "/admin/unserved", "/admin/import", "/admin/risk-fund", "/admin/listing"],
+                  "/admin/unserved", "/admin/import", "/admin/risk-fund", "/admin/listing", "/admin/roadshows",
+                  "/admin/policies"],
+        "fund": ["/account", "/institution/investor-profile", "/institution/deals", *deals, "/roadshows"],
     }
 
 

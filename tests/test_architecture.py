@@ -12,10 +12,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # (configuration, errors, the audit trail, tenancy, the task queue, e-mail); features hold the
 # domain's rules; pages and the API are thin over the features; the wiring builds the app.
 LAYERS = ("engine", "ground", "feature", "surface", "wiring")
-FEATURES = ("auth", "credit", "products", "loans", "listing", "equity", "applications", "needs", "documents", "matching", "enterprise", "institution",
+FEATURES = ("auth", "credit", "products", "loans", "listing", "equity", "policy", "applications", "needs", "documents", "matching", "enterprise", "institution",
             "public", "admin")
 # Among the features, bottom to top (equal numbers may not import each other either).
-FEATURE_ORDER = {"auth": 0, "credit": 0, "products": 1, "loans": 1, "listing": 1, "equity": 1, "applications": 2, "needs": 3, "documents": 3, "matching": 4, "enterprise": 5,
+FEATURE_ORDER = {"auth": 0, "credit": 0, "products": 1, "loans": 1, "listing": 1, "equity": 1, "policy": 2, "applications": 2, "needs": 3, "documents": 3, "matching": 4, "enterprise": 5,
                  "institution": 5, "public": 5, "admin": 6}
 # A folder's pages (views, forms) and its JSON API (api) are the surface, wherever the folder sits.
 SURFACE_FILES = ("views", "forms", "api")

@@ -252,7 +252,7 @@ def test_admin_dashboard_charts_csv_and_training(browser, live_server, full_mark
     assert page.locator('[data-figure="enterprises"]').inner_text() == "5,928"
     page.wait_for_selector('[data-chart="monthly"][data-rendered="true"] canvas')
     # monthly, by kind, by industry, by institution, and the default rate of what each lender lent
-    assert page.locator("[data-chart][data-rendered=true] canvas").count() == 5
+    assert page.locator("[data-chart][data-rendered=true] canvas").count() == 6
     assert page.locator('[data-chart="defaults_by_institution"][data-rendered="true"] canvas').count() == 1
     page.fill("#period-from", "2021-01-01")
     page.fill("#period-to", "2021-12-31")

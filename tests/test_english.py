@@ -30,7 +30,9 @@ ALLOWED = ("中文", "简体")
 TYPED = {"enterprises": ("name", "district", "contact_name", "legal_representative"), "institutions": ("name",),
          "financing_needs": ("purpose",), "products": ("name", "description"), "applications": ("reject_reason",),
          "documents": ("title", "filename"), "jobs": ("error",), "ip_assets": ("title", "number"),
-         "equity_needs": ("use_of_funds", "highlights"), "risk_warnings": ("action",)}
+         "equity_needs": ("use_of_funds", "highlights"), "risk_warnings": ("action",),
+         "equity_interests": ("pass_reason",), "roadshows": ("title",), "roadshow_pitches": ("reason",),
+         "policies": ("name", "summary", "legal_basis"), "entitlements": ("reason", "payee_account_name", "payee_bank")}
 
 
 def typed_by_people(app) -> list[str]:

@@ -18,6 +18,7 @@ def market_figures(**changes) -> dict:
     figures = {key: index for index, (key, _) in enumerate(export.HEADLINE, start=1)}
     for block, key, _ in export.LOAN_HEADLINE:
         figures.setdefault(block, {})[key] = f"{block}-{key}"
+    figures["equity"]["roadshows"] = {key: f"roadshows-{key}" for key, _ in export.ROADSHOW_HEADLINE}
     for key, _, columns in export.SECTIONS:
         figures[key] = [{name: f"{key}-{name}" for name, _ in columns}]
     return {**figures, "period": {"from": None, "to": None}, **changes}
@@ -38,19 +39,23 @@ def test_the_file_opens_in_excel_with_its_chinese_intact():
     assert headline == [[label, key, str(index)] for index, (key, label) in enumerate(export.HEADLINE, start=1)]
     loans = rows[3 + len(export.HEADLINE):3 + len(export.HEADLINE) + len(export.LOAN_HEADLINE)]
     assert loans == [[label, f"{block}.{key}", f"{block}-{key}"] for block, key, label in export.LOAN_HEADLINE]
-    assert {block for block, _, _ in export.LOAN_HEADLINE} == {"loan_book", "risk_fund"}
+    assert {block for block, _, _ in export.LOAN_HEADLINE} == {"loan_book", "risk_fund", "equity"}
+    at = 3 + len(export.HEADLINE) + len(export.LOAN_HEADLINE)
+    assert rows[at:at + len(export.ROADSHOW_HEADLINE)] == [
+        [label, f"equity.roadshows.{key}", f"roadshows-{key}"] for key, label in export.ROADSHOW_HEADLINE]
 
 
 def test_each_table_has_its_title_its_chinese_header_and_its_rows_in_order():
     rows = rows_of(export.stats_csv(market_figures()))
-    at = 3 + len(export.HEADLINE) + len(export.LOAN_HEADLINE)
+    at = 3 + len(export.HEADLINE) + len(export.LOAN_HEADLINE) + len(export.ROADSHOW_HEADLINE)
     for key, title, columns in export.SECTIONS:
         assert rows[at:at + 4] == [[], [title], [label for _, label in columns], [f"{key}-{name}" for name, _ in columns]]
         at += 4
     assert at == len(rows)
     assert [r[0] for r in rows if len(r) == 1] == ["按产品类型", "按行业", "按机构", "按月", "知识价值信用评级（当前）",
                                                  "知识产权可质押价值（按行业，当前）", "贷款余额与逾期（按机构，当前）",
-                                                 "贷款余额与逾期（按产品类型，当前）"]
+                                                 "贷款余额与逾期（按产品类型，当前）", "股权融资（按月）", "股权融资（按轮次）",
+                                                 "股权融资（按行业）", "投资进度（当前）", "上市后备（当前）"]
 
 
 def test_the_period_is_written_as_days():

@@ -22,18 +22,26 @@ def api_schema(app):
 @pytest.fixture
 def tokens(client, make_user):
     people = {role: make_user(role) for role in ("enterprise", "institution", "admin")}
+    people["fund"] = make_user("institution")
+    with client.application.app_context():  # a fund manager, for the equity side's fund-only operations
+        from models import Institution, InstitutionKind, db
+        db.session.get(Institution, people["fund"].institution_id).kind = InstitutionKind.FUND
+        db.session.commit()
     owner = token_for(client, people["enterprise"].email, people["enterprise"].password)
     bank = token_for(client, people["institution"].email, people["institution"].password)
     product = client.post("/api/v1/products", json=PRODUCT, headers=bank).json
     need = client.post("/api/v1/needs", json={"amount_cny": 2_000_000, "term_months": 12}, headers=owner).json
     client.post("/api/v1/applications", json={"need_id": need["id"], "product_id": product["id"]}, headers=owner)
     return {"enterprise": owner, "institution": bank,
-            "admin": token_for(client, people["admin"].email, people["admin"].password)}
+            "admin": token_for(client, people["admin"].email, people["admin"].password),
+            "fund": token_for(client, people["fund"].email, people["fund"].password)}
 
 
 def role_for(method: str, path: str) -> str:
     if path.startswith("/admin"):
         return "admin"
+    if path.startswith(("/investor-profile", "/deal-flow", "/interests")) or path.endswith(("/seats", "/interests")):
+        return "fund"
     if path.startswith("/products") and method != "GET" or path.endswith(("/decision", "/disbursement")):
         return "institution"
     if path.startswith("/loans/") and method == "POST":  # a bank's loan system reports a loan's life

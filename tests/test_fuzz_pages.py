@@ -57,7 +57,8 @@ def page_paths(app, world, actor) -> list[str]:  # noqa: F811
            "product_id": world["products"]["X"], "institution_id": world["people"]["X"].institution_id,
            "user_id": world["people"]["A"].id, "code": "en", "job_id": world["job"],
            "document_id": world["documents"]["A"], "asset_id": world["assets"]["A"], "loan_id": world["loans"]["A"],
-           "warning_id": world["warnings"]["A"], "equity_need_id": world["rounds"]["A"]}
+           "warning_id": world["warnings"]["A"], "equity_need_id": world["rounds"]["A"],
+           "interest_id": 999_999, "roadshow_id": world["roadshow"], "pitch_id": 999_999}
     if actor == "X":
         ids["application_id"] = world["applications"]["A"]
     paths = []

@@ -14,7 +14,8 @@ from matchmaker.errors import Conflict, Forbidden, InvalidInput, NotFound
 from matchmaker.loans import services as loans
 from matchmaker.products import services as products
 from models import (
-    Application, ApplicationStatus, FinancingNeed, Loan, LoanRepayment, LoanStatus, Notification, RepaymentMethod, db,
+    Application, ApplicationStatus, FinancingNeed, Loan, LoanRepayment, LoanStatus, Notification, ProductKind,
+    RepaymentMethod, db,
 )
 from tests.rule_helpers import audited, person, refusal, user
 from tests.test_institution import PRODUCT
@@ -30,7 +31,10 @@ def parties(ctx, monkeypatch):
 
 def _lent(parties, *, kind="credit_loan", principal=1_200_000, rate=4.2, term=12, repayment="equal_installment",
           disbursed_at=dt.datetime(2026, 3, 1, 20, 0, tzinfo=dt.timezone.utc)) -> Loan | None:
-    product = products.create(actor=user(parties["bank"]), values={**PRODUCT, "kind": kind})
+    legacy = kind == "equity_investment"  # refused as a new product since it became an investor profile
+    product = products.create(actor=user(parties["bank"]), values={**PRODUCT, "kind": "credit_loan" if legacy else kind})
+    if legacy:
+        product.kind = ProductKind.EQUITY_INVESTMENT
     need = FinancingNeed(enterprise_id=parties["firm"].enterprise_id, amount_cny=principal, term_months=term)
     db.session.add(need)
     db.session.flush()

@@ -305,8 +305,9 @@ def test_the_comparison_shows_full_terms_applies_and_refuses_a_fourth(client, sh
 
 def test_the_landing_page_leads_into_the_catalogue_and_promises_nothing_missing(client):
     html = client.get("/").get_data(as_text=True)
-    for kind in ("credit_loan", "ip_pledge", "equity_investment", "tech_insurance"):
+    for kind in ("credit_loan", "ip_pledge", "tech_insurance"):
         assert f'href="/market?kind={kind}"' in html
+    assert 'href="/roadshows"' in html  # equity: the investors and their roadshows, no longer a product kind
     assert 'href="/market"' in html
     assert "在线申请。" not in html and "暂不受理在线申请" in html
 

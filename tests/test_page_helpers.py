@@ -39,6 +39,8 @@ def _figures(institutions: int = 18) -> dict:
         # The loan book: a lender with nothing lent in the period has no default rate and is left out.
         "loans_by_institution": [{"institution_name": f"银行{i:02d}", "lent_cny": (i + 1) * 1_000_000 if i != 1 else 0,
                                   "default_rate": 0.012345 * i if i else None} for i in range(institutions)],
+        "equity_monthly": [{"month": "2026-01", "deals_invested": 2, "raised_cny": 35_000_000},
+                           {"month": "2026-03", "deals_invested": 1, "raised_cny": 4_999}],
     }
 
 
@@ -46,7 +48,12 @@ def test_the_dashboard_charts_carry_each_figure_in_wan_with_chinese_labels(app):
     figures = _figures()
     with app.test_request_context("/admin/"):
         charts = admin_views._dashboard_charts(figures)
-    assert set(charts) == {"monthly", "by_kind", "by_industry", "by_institution", "defaults_by_institution"}
+    assert set(charts) == {"monthly", "by_kind", "by_industry", "by_institution", "defaults_by_institution",
+                           "equity_monthly"}
+    # Equity raised per month: deals as bars, the money (万元) as a line on the second axis.
+    assert charts["equity_monthly"] == {"months": ["2026-01", "2026-03"], "series": [
+        {"name": "投资笔数", "type": "bar", "data": [2, 1]},
+        {"name": "股权融资额（万元）", "type": "line", "axis": 1, "data": [3500.0, 0.5]}]}
     monthly = charts["monthly"]
     assert monthly["months"] == ["2026-01", "2026-02"]
     needs, applications, money = monthly["series"]

@@ -37,6 +37,7 @@ def test_a_new_product_names_every_missing_term():
     ({"name": "科创\u202e贷"}, {"name": ["产品名称包含不可见或控制字符（U+202E），请删除后重试"]}),
     ({"description": "长" * 5001}, {"description": ["产品介绍最多 5,000 个字符（现为 5,001 个）"]}),
     ({"kind": "loan_shark"}, {"kind": ["未知的产品类型：loan_shark"]}),
+    ({"kind": "equity_investment"}, {"kind": ["股权投资不再作为产品发布，请在「投资偏好」中发布"]}),
     ({"min_amount_cny": 0}, {"min_amount_cny": ["最低金额应大于 0 且不超过 100 亿元"]}),
     ({"max_amount_cny": 10**10 + 1}, {"max_amount_cny": ["最高金额应大于 0 且不超过 100 亿元"]}),
     ({"min_term_months": 0}, {"min_term_months": ["最短期限应在 1 到 360 个月之间"]}),

@@ -106,16 +106,18 @@ def test_load_market_writes_everything_and_demo_logins_work(app, client, tmp_pat
         disbursed = db.session.scalar(sa.select(sa.func.sum(Application.disbursed_amount_cny)))
         events = db.session.scalar(sa.select(sa.func.count()).select_from(ApplicationEvent))
     assert counts == {"institutions": 34, "products": 135, "enterprises": 120, "financing_needs": summary["needs"],
-                      "applications": summary["applications"], "users": 3}
+                      "applications": summary["applications"], "users": 4}
     assert disbursed == summary["disbursed_amount_cny"]
     assert events >= summary["applications"]
     path = tmp_path / CREDENTIALS_FILE
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     logins = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
-    assert [role for role, _, _ in logins] == ["admin", "institution", "enterprise"]
-    for role, email, password in logins:
+    assert [role for role, _, _ in logins] == ["admin", "institution", "enterprise", "fund"]
+    for login, email, password in logins:
         response = client.post("/api/v1/auth/token", json={"email": email, "password": password})
-        assert response.status_code == 200 and response.json["role"] == role
+        assert response.status_code == 200 and response.json["role"] == {"fund": "institution"}.get(login, login)
+    fund = client.post("/api/v1/auth/token", json={"email": logins[3][1], "password": logins[3][2]}).json["token"]
+    assert client.get("/api/v1/investor-profile", headers={"Authorization": f"Bearer {fund}"}).status_code == 200
     landing = client.get("/").get_data(as_text=True)
     assert 'data-figure="enterprises">120<' in landing
 
@@ -268,3 +270,53 @@ def test_every_fund_manager_publishes_a_profile_the_platform_would_accept(full_m
         assert EquityStage.values().index(stages[-1]) - EquityStage.values().index(stages[0]) == len(stages) - 1
         assert set(row["industries"]) <= set(Industry.values()) and row["industries"]
         assert 0 < row["min_ticket_cny"] <= row["max_ticket_cny"] <= row["fund_size_cny"]
+
+
+def test_the_equity_history_keeps_the_pipeline_s_own_rules(full_market):
+    """Rounds, interests and roadshows as the platform would have made them: each deal's steps in the pipeline's
+    order and dated forward, ending at its stage; an amount exactly where invested; a round closed only when raised
+    in full; seats within capacity; interests from a room only from funds seated there, in rounds pitched there."""
+    import copy
+
+    from matchmaker.equity.pipeline import ORDER
+    from seed import deals, equity
+
+    market = copy.deepcopy(full_market)
+    equity.more_funds(market, total=50, seed=2022, as_of=AS_OF)  # the plan's scale (flask seed --equity)
+    profiles = equity.draw(market, seed=2022, as_of=AS_OF)
+    assert sum(1 for i in market.institutions if i["kind"] == "fund") == len(profiles) == 50
+    assert len({i["name"] for i in market.institutions}) == len(market.institutions)
+    drawn = deals.draw(market, profiles, seed=2022, as_of=AS_OF)
+    needs = {n["id"]: n for n in drawn["needs"]}
+    assert 200 <= len(needs) <= 400 and len(drawn["roadshows"]) == 3
+    steps = {}
+    for step in drawn["steps"]:
+        steps.setdefault(step["interest_id"], []).append(step)
+    order = [s.value for s in ORDER]
+    raised = {}
+    for interest in drawn["interests"]:
+        reached = [s["stage"] for s in steps[interest["id"]]]
+        assert reached[-1] == interest["stage"]
+        forward = [s for s in reached if s != "passed"]
+        assert forward == order[:len(forward)] and reached.count("passed") <= 1
+        days = [s["at"] for s in steps[interest["id"]]]
+        assert days == sorted(days) and interest["moved_at"] == days[-1] and days[-1].date() <= AS_OF
+        assert (interest["amount_cny"] is not None) == (interest["stage"] == "invested")
+        assert (interest["pass_reason"] is not None) == (interest["stage"] == "passed")
+        raised[interest["equity_need_id"]] = raised.get(interest["equity_need_id"], 0) + (interest["amount_cny"] or 0)
+    assert sum(1 for i in drawn["interests"] if i["stage"] == "invested") >= 50
+    pairs = [(i["equity_need_id"], i["institution_id"]) for i in drawn["interests"]]
+    assert len(pairs) == len(set(pairs))  # one interest per fund and round, as the database requires
+    for need in needs.values():
+        assert (need["status"] == "closed") == (raised.get(need["id"], 0) >= need["amount_cny"])
+    seats = {}
+    for seat in drawn["seats"]:
+        seats.setdefault(seat["roadshow_id"], set()).add(seat["institution_id"])
+    for show in drawn["roadshows"]:
+        assert show["seats_taken"] == len(seats.get(show["id"], ())) <= show["capacity"]
+        assert show["status"] == ("held" if show["held_on"] < AS_OF else "open")
+    accepted = {(p["roadshow_id"], p["equity_need_id"]) for p in drawn["pitches"] if p["status"] == "accepted"}
+    for interest in drawn["interests"]:
+        if interest["roadshow_id"] is not None:
+            assert (interest["roadshow_id"], interest["equity_need_id"]) in accepted
+            assert interest["institution_id"] in seats[interest["roadshow_id"]]

@@ -22,7 +22,12 @@ LOAN_HEADLINE = (("loan_book", "loans", "在贷笔数"), ("loan_book", "outstand
                  ("loan_book", "lent_cny", "区间内放款本金（元）"), ("loan_book", "default_rate", "区间内放款违约率"),
                  ("risk_fund", "balance_cny", "风险补偿资金池余额（元）"), ("risk_fund", "paid_cny", "累计赔付（元）"),
                  ("risk_fund", "returned_cny", "追偿退回（元）"), ("risk_fund", "claims_paid", "区间内赔付笔数"),
-                 ("risk_fund", "claims_paid_cny", "区间内赔付金额（元）"), ("risk_fund", "claims_pending", "待审核补偿申请"))
+                 ("risk_fund", "claims_paid_cny", "区间内赔付金额（元）"), ("risk_fund", "claims_pending", "待审核补偿申请"),
+                 ("equity", "rounds", "区间内股权融资需求数"), ("equity", "deals_invested", "区间内投资笔数"),
+                 ("equity", "raised_cny", "区间内股权融资额（元）"), ("equity", "investors", "投资机构（已发布投资偏好）"),
+                 ("equity", "investors_active", "区间内活跃投资机构"))
+ROADSHOW_HEADLINE = (("held", "区间内举办路演"), ("seats", "投资机构席位"), ("pitches", "企业申请"),
+                     ("pitches_accepted", "入选推介"), ("room_interests", "现场意向"), ("room_invested_cny", "现场意向投资额（元）"))
 LOAN_FIGURES = (("loans", "在贷笔数"), ("outstanding_cny", "贷款余额（元）"), ("overdue_loans", "逾期笔数"),
                 ("overdue_cny", "逾期贷款余额（元）"), ("overdue_ratio", "逾期率"), ("lent_cny", "区间内放款本金（元）"),
                 ("defaulted_cny", "其中违约（元）"), ("default_rate", "违约率"))
@@ -46,6 +51,13 @@ SECTIONS = (
     ("loans_by_institution", "贷款余额与逾期（按机构，当前）", (("institution_id", "机构编号"),
                                                       ("institution_name", "机构"), *LOAN_FIGURES)),
     ("loans_by_kind", "贷款余额与逾期（按产品类型，当前）", (("kind", "代码"), ("label", "产品类型"), *LOAN_FIGURES)),
+    ("equity_monthly", "股权融资（按月）", (("month", "月份"), ("deals_invested", "投资笔数"), ("raised_cny", "股权融资额（元）"))),
+    ("equity_by_stage", "股权融资（按轮次）", (("round", "代码"), ("label", "轮次"), ("rounds", "融资需求数"),
+                                          ("raised_cny", "股权融资额（元）"))),
+    ("equity_by_industry", "股权融资（按行业）", (("industry", "代码"), ("label", "行业"), ("rounds", "融资需求数"),
+                                             ("raised_cny", "股权融资额（元）"))),
+    ("equity_pipeline", "投资进度（当前）", (("stage", "代码"), ("label", "阶段"), ("interests", "项目数"))),
+    ("listing_by_stage", "上市后备（当前）", (("stage", "代码"), ("label", "阶段"), ("enterprises", "企业数"))),
 )
 
 
@@ -74,6 +86,8 @@ def stats_csv(stats: dict) -> bytes:
         writer.writerow([label, key, _cell(stats[key])])
     for block, key, label in LOAN_HEADLINE:
         writer.writerow([label, f"{block}.{key}", _cell(stats[block][key])])
+    for key, label in ROADSHOW_HEADLINE:
+        writer.writerow([label, f"equity.roadshows.{key}", _cell(stats["equity"]["roadshows"][key])])
     for key, title, columns in SECTIONS:
         writer.writerow([])
         writer.writerow([title])

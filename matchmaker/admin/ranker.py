@@ -17,7 +17,7 @@ KIND = "ranker.train"
 # The steps matching.services.train reports, by the start of their message, and the share of the
 # work done when each begins (fitting twice takes most of the time).
 STEPS = (("loading", 0.05), ("fitting on", 0.1), ("evaluating", 0.5), ("fitting the model to keep", 0.6),
-         ("learning default risk", 0.85), ("storing", 0.95))
+         ("learning default risk", 0.85), ("learning from the deal pipeline", 0.9), ("storing", 0.95))
 
 
 def train(*, actor: User | None) -> Job:
@@ -42,7 +42,7 @@ def _run_training(job: Job, report: Callable[[float, str], None]) -> dict:
     return {"model_version": trained["model_version"], "activated": trained["activated"],
             "primary_metric": trained["primary_metric"], "metrics": trained["metrics"],
             "baselines": trained["baseline_metrics"], "trained_rows": trained["trained_rows"],
-            "default_metrics": trained["default_metrics"], "seconds": round(time.perf_counter() - started, 1)}
+            "default_metrics": trained["default_metrics"], "equity_metrics": trained["equity_metrics"], "seconds": round(time.perf_counter() - started, 1)}
 
 
 def train_here(*, echo: Callable[[str], None] = lambda _message: None) -> Job:
@@ -74,6 +74,7 @@ def status() -> dict:
         "metrics": active.metrics if active else None,
         "baseline_metrics": active.baseline_metrics if active else None,
         "default_metrics": active.default_metrics if active else None,
+        "equity_metrics": (active.equity_fit or {}).get("metrics") if active else None,
         "history": [_version_dict(row) for row in history],
     }
 

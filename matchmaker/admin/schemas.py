@@ -8,8 +8,12 @@ from flask_smorest.fields import Upload
 from models import Role
 
 from ..auth.schemas import UserSchema
-from .stats import RANKING_SORTS
+from ..equity.schemas import (
+    EquityFiguresSchema, EquityIndustryRowSchema, EquityMonthSchema, EquityStageRowSchema, PipelineStageSchema,
+)
+from ..listing.schemas import StageCountSchema
 from ..schemas import ROW_ID, Code, ListQuerySchema, StrictSchema
+from .stats import RANKING_SORTS
 
 
 class AccountSchema(UserSchema):
@@ -163,6 +167,14 @@ class StatsSchema(FigureRowSchema):
     loans_by_institution = ma.fields.List(ma.fields.Nested(LoanInstitutionRowSchema))
     loans_by_kind = ma.fields.List(ma.fields.Nested(LoanKindRowSchema))
     risk_fund = ma.fields.Nested(FundFiguresSchema)
+    equity = ma.fields.Nested(EquityFiguresSchema)
+    equity_monthly = ma.fields.List(ma.fields.Nested(EquityMonthSchema))
+    equity_by_stage = ma.fields.List(ma.fields.Nested(EquityStageRowSchema))
+    equity_by_industry = ma.fields.List(ma.fields.Nested(EquityIndustryRowSchema))
+    equity_pipeline = ma.fields.List(ma.fields.Nested(PipelineStageSchema), metadata={
+        "description": "the deal pipeline now: interests by stage"})
+    listing_by_stage = ma.fields.List(ma.fields.Nested(StageCountSchema), metadata={
+        "description": "firms by the listing stage they stand at now"})
 
 
 class UnservedSchema(ma.Schema):
@@ -209,6 +221,7 @@ class RankerStatusSchema(ma.Schema):
     metrics = ma.fields.Dict(allow_none=True)
     baseline_metrics = ma.fields.Dict(allow_none=True)
     default_metrics = ma.fields.Dict(allow_none=True, metadata={"description": "the default-risk model trained with it: loans, defaults, base_rate, auc, brier, by_grade (predicted against actual); or why none was"})
+    equity_metrics = ma.fields.Dict(allow_none=True, metadata={"description": "what the deal pipeline taught about investors and rounds, stored with it: trained_rows, progressed, and on the latest fifth held out its auc beside the rules' (rules_auc); null until enough interests have moved"})
     history = ma.fields.List(ma.fields.Nested(RankerVersionSchema))
 
 

@@ -19,6 +19,8 @@ from models import (
 from ..applications.figures import approval_rate, response_hours
 from ..credit import services as credit
 from ..errors import InvalidInput
+from ..equity import figures as equity_figures
+from ..listing import services as listing
 from ..loans import figures as loan_figures
 from ..sql import LOCAL, due_epoch_days, epoch_days, local_month
 from ..wording import N_
@@ -265,4 +267,6 @@ def market(*, period: Period, sort: str | None = None, descending: bool | None =
     return {**headline(period), "by_kind": by_kind(period), "by_industry": by_industry(period),
             "by_institution": institutions, "monthly": monthly(period), "period": period.as_dict(),
             **credit.market(), **loan_figures.market(first_day=period.start, last_day=period.end, start=period.start_utc,
-                                   end=period.end_utc)}
+                                   end=period.end_utc),
+            **equity_figures.market(first_day=period.start, last_day=period.end, start=period.start_utc, end=period.end_utc),
+            "listing_by_stage": listing.by_stage()}

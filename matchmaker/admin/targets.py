@@ -8,10 +8,11 @@ import sqlalchemy as sa
 from flask import current_app
 
 from models import (
-    Application, Institution, InstitutionKind, InvestorProfile, ListingStage, ListingStageChange, Product, ProductKind,
+    Application, Institution, InstitutionKind, InvestorProfile, ListingStage, Product, ProductKind,
     db,
 )
 
+from ..listing import services as listing
 from ..sql import LOCAL, local_month
 
 INSTITUTIONS_TARGET = 42  # 金融机构及金融服务机构, end of 2025
@@ -90,9 +91,7 @@ def plan_targets(*, today: dt.date | None = None) -> list[dict]:
     guarantees = _growth(_yearly_disbursed(*guarantee), where=guarantee, today=today)
     lending_now, guarantees_now = year_to_date(today=today), year_to_date(*guarantee, today=today)
     fund_sizes = int(db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(InvestorProfile.fund_size_cny), 0))))
-    latest = sa.select(sa.func.max(ListingStageChange.id)).group_by(ListingStageChange.enterprise_id)
-    listed = db.session.scalar(sa.select(sa.func.count(ListingStageChange.id)).where(
-        ListingStageChange.id.in_(latest), ListingStageChange.stage == ListingStage.LISTED))
+    listed = next(row["enterprises"] for row in listing.by_stage() if row["stage"] == ListingStage.LISTED.value)
     listed_target = current_app.config["LISTING_TARGET_LISTED"]
 
     return [

@@ -57,6 +57,11 @@ def _dashboard_charts(figures: dict) -> dict:
         "defaults_by_institution": {"labels": [r["institution_name"] for r in reversed(books)],
                                     "values": [round(100 * (r["default_rate"] or 0), 2) for r in reversed(books)],
                                     "name": _("违约率（%）")},
+        "equity_monthly": {"months": [m["month"] for m in figures["equity_monthly"]],
+                           "series": [{"name": _("投资笔数"), "type": "bar",
+                                       "data": [m["deals_invested"] for m in figures["equity_monthly"]]},
+                                      {"name": _("股权融资额（万元）"), "type": "line", "axis": 1,
+                                       "data": [_wan(m["raised_cny"]) for m in figures["equity_monthly"]]}]},
     }
 
 

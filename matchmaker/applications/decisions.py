@@ -12,7 +12,7 @@ from models import (
     db, now_utc,
 )
 
-from .. import audit, notifications, scoping, text
+from .. import audit, notifications, scoping, signals, text
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..loans import services as loans
 from ..wording import N_
@@ -117,6 +117,7 @@ def decide(*, actor: User, application_id: int, decision: str, approved_amount_c
     notifications.notify(enterprise_id=application.enterprise_id, kind=f"application.{to.value}",
                          message=N_("您向「%(name)s」提交的申请%(word)s", name=product.name, word=word),
                          link=f"/enterprise/applications/{application.id}", application=application)
+    signals.firm_facts_changed.send(enterprise_id=application.enterprise_id)  # e.g. an interest subsidy now owed
     return application
 
 

@@ -10,7 +10,7 @@ from models import (
     Role, User, db, now_utc,
 )
 
-from .. import audit, text
+from .. import audit, scoping, text
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..wording import N_
 
@@ -133,7 +133,7 @@ def get_needs(*, actor: User) -> list[EquityNeed]:
 def get_need(*, actor: User, need_id: int) -> EquityNeed:
     """The firm's own round; another firm's, or none, answers 404."""
     enterprise_id = _firm(actor)
-    need = db.session.get(EquityNeed, need_id) if 0 < need_id < 2**31 else None
+    need = db.session.get(EquityNeed, need_id) if scoping.is_row_id(need_id) else None
     if need is None or need.enterprise_id != enterprise_id:
         raise NotFound("股权融资需求不存在")
     return need

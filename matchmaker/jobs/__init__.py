@@ -40,6 +40,10 @@ def init_app(app: Flask) -> Celery:
                                "schedule": crontab(hour=app.config["MAIL_DIGEST_HOUR"], minute=15)},
             "risk-scan": {"task": "matchmaker.loans.scan_risk",
                           "schedule": crontab(hour=app.config["MAIL_DIGEST_HOUR"], minute=30)},
+            "stale-deals": {"task": "matchmaker.equity.remind_stale",
+                            "schedule": crontab(hour=app.config["MAIL_DIGEST_HOUR"], minute=45)},
+            # 免申即享: every firm's entitlements, computed for the whole market each night.
+            "policy-entitlements": {"task": "matchmaker.policy.refresh", "schedule": crontab(hour=2, minute=0)},
         },
         **app.config["CELERY_OVERRIDES"],
     )

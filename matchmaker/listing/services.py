@@ -14,7 +14,7 @@ from models import (
     MAX_MONEY_CNY, Enterprise, ListingFacts, ListingStage, ListingStageChange, ReserveTier, Role, User, db, now_utc,
 )
 
-from .. import audit
+from .. import audit, scoping, signals
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..sql import LOCAL
 from ..wording import N_
@@ -120,7 +120,7 @@ def set_stage(*, actor: User, enterprise_id: int | None = None, uscc: str | None
     """The bureau records a firm's new stage (by id, or by its credit code when it adds one to the pool)."""
     _admin(actor)
     if enterprise_id is not None:
-        firm = db.session.get(Enterprise, enterprise_id) if 0 < enterprise_id < 2**31 else None
+        firm = db.session.get(Enterprise, enterprise_id) if scoping.is_row_id(enterprise_id) else None
         if firm is None:
             raise NotFound("企业不存在")
     else:
@@ -154,22 +154,35 @@ def set_stage(*, actor: User, enterprise_id: int | None = None, uscc: str | None
     audit.record("listing.stage", actor_id=actor.id, target_type="enterprise", target_id=firm.id,
                  detail={"stage": stage, "tier": kept_tier.value if kept_tier else None,
                          "changed_on": changed_on.isoformat()})
+    signals.firm_facts_changed.send(enterprise_id=firm.id)  # a stage a listing reward is paid on
     return change
+
+
+def current_stages() -> list[tuple[ListingStageChange, str]]:
+    """Each firm in the pipeline at the stage it stands at now (its latest change), with its name, latest first."""
+    latest = (sa.select(ListingStageChange.enterprise_id, sa.func.max(ListingStageChange.id).label("last"))
+              .group_by(ListingStageChange.enterprise_id).subquery())
+    return list(db.session.execute(
+        sa.select(ListingStageChange, Enterprise.name)
+        .join(latest, latest.c.last == ListingStageChange.id)
+        .join(Enterprise, Enterprise.id == ListingStageChange.enterprise_id)
+        .order_by(ListingStageChange.changed_on.desc(), ListingStageChange.id.desc())).all())
+
+
+def by_stage() -> list[dict]:
+    """How many firms stand at each stage now (the statistics and the plan's listed firms read it)."""
+    counts = {s.value: 0 for s in ListingStage}
+    for change, _name in current_stages():
+        counts[change.stage.value] += 1
+    return [{"stage": s.value, "label": s.label, "enterprises": counts[s.value]} for s in ListingStage]
 
 
 def pipeline(*, actor: User) -> dict:
     """Firms by the stage each stands at now, and by the reserve tier it entered at, against the plan's target of
     listed firms."""
     _admin(actor)
-    latest = (sa.select(ListingStageChange.enterprise_id, sa.func.max(ListingStageChange.id).label("last"))
-              .group_by(ListingStageChange.enterprise_id).subquery())
-    rows = db.session.execute(
-        sa.select(ListingStageChange, Enterprise.name)
-        .join(latest, latest.c.last == ListingStageChange.id)
-        .join(Enterprise, Enterprise.id == ListingStageChange.enterprise_id)
-        .order_by(ListingStageChange.changed_on.desc(), ListingStageChange.id.desc())).all()
     items = [{"enterprise_id": c.enterprise_id, "enterprise_name": name, "stage": c.stage.value,
-              "tier": c.tier.value if c.tier else None, "since": c.changed_on} for c, name in rows]
+              "tier": c.tier.value if c.tier else None, "since": c.changed_on} for c, name in current_stages()]
     by_stage = {s.value: 0 for s in ListingStage}
     by_tier = {t.value: 0 for t in ReserveTier}
     for item in items:

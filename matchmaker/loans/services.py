@@ -16,7 +16,7 @@ from flask import current_app
 from models import Application, Enterprise, Loan, LoanRepayment, LoanStatus, RepaymentMethod, Role, User, db, now_utc
 from models.loan_schedule import Instalment, schedule
 
-from .. import audit, notifications, scoping
+from .. import audit, notifications, scoping, signals
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..ranking.eligibility import wan
 from ..sql import LOCAL
@@ -173,6 +173,7 @@ def repay(*, actor: User, loan_id: int, paid_on: dt.date | None, principal_cny: 
     db.session.flush()
     audit.record("loan.repayment", actor_id=actor.id, target_type="loan", target_id=loan.id,
                  detail={"principal_cny": principal, "interest_cny": interest, "paid_on": paid_on.isoformat()})
+    signals.firm_facts_changed.send(enterprise_id=loan.enterprise_id)  # the balance a subsidy is paid on moved
     return repayment
 
 

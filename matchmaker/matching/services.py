@@ -16,6 +16,7 @@ from flask import current_app
 from models import DemoMarket, RankerModel, User, db, now_utc
 
 from .. import audit, scoping
+from ..equity import fit as equity_fit
 from ..errors import Conflict, InvalidInput, NotFound
 from ..ranking import engine, registry, rules, training
 from ..ranking.default_risk import FEATURES as DEFAULT_FEATURES
@@ -140,9 +141,10 @@ def needs_for_product(*, product_id: int, limit: int = 10, order: str = "fit", t
     matches = engine.rank_needs(current, needs, products, 0, limit=None if by_loss else limit)
     risks = repayment.for_leads(current.default, needs, products, np.array([m.need_row for m in matches], dtype=int),
                                 np.array([m.product_row for m in matches], dtype=int))
-    items = [_match_dict(m, products, needs) | risk for m, risk in zip(matches, risks)]
-    if by_loss:  # a stable sort: equal losses keep the order of fit
-        items = sorted(items, key=lambda item: item["expected_loss_cny"])[:limit]
+    leads = list(zip(matches, risks))
+    if by_loss:  # a stable sort: equal losses keep the order of fit; only the kept ones are explained
+        leads = sorted(leads, key=lambda lead: lead[1]["expected_loss_cny"])[:limit]
+    items = [_match_dict(m, products, needs) | risk for m, risk in leads]
     return {"items": items, "model_version": current.version, "order": order}
 
 
@@ -192,6 +194,7 @@ class Trained:
     training_data_hash: str
     default_model: object = None
     default_metrics: dict | None = None
+    equity_fit: dict | None = None
 
 
 def fit_and_evaluate(*, progress: Callable[[str], None] = lambda _message: None) -> Trained:
@@ -220,10 +223,12 @@ def fit_and_evaluate(*, progress: Callable[[str], None] = lambda _message: None)
     kept = training.fit(outcomes, everything, **params)
     progress("learning default risk from the loans that have run long enough")
     default_model, default_metrics = repayment.fit(today=now_utc().date())
+    progress("learning from the deal pipeline which interests reach due diligence")
+    equity_learned = equity_fit.train()
     return Trained(model=kept, result=result, primary=primary,
                    rival=rival, activate=result["model"][primary] > result[rival][primary],
                    trained_rows=int(len(everything)), training_data_hash=training.training_data_hash(outcomes),
-                   default_model=default_model, default_metrics=default_metrics)
+                   default_model=default_model, default_metrics=default_metrics, equity_fit=equity_learned)
 
 
 def store(trained: Trained, *, actor: User | None) -> dict:
@@ -236,7 +241,7 @@ def store(trained: Trained, *, actor: User | None) -> dict:
         training_data_hash=trained.training_data_hash, trained_rows=trained.trained_rows,
         metrics=_clean(result["model"]),
         baseline_metrics={k: _clean(v) for k, v in result.items() if k != "model"},
-        default_metrics=trained.default_metrics,
+        default_metrics=trained.default_metrics, equity_fit=trained.equity_fit,
     )
     if trained.default_model is not None:
         row.default_blob, row.default_sha256 = registry.dumps_default(trained.default_model)
@@ -251,7 +256,8 @@ def store(trained: Trained, *, actor: User | None) -> dict:
         _activate(row, actor=actor)
     return {"model_version": row.version, "activated": bool(trained.activate), "primary_metric": primary,
             "metrics": row.metrics, "baseline_metrics": row.baseline_metrics, "trained_rows": row.trained_rows,
-            "default_metrics": row.default_metrics}
+            "default_metrics": row.default_metrics,
+            "equity_metrics": trained.equity_fit["metrics"] if trained.equity_fit else None}
 
 
 def _activate(row: RankerModel, *, actor: User | None) -> None:

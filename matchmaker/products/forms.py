@@ -14,7 +14,8 @@ FORM_NAMES = {"min_amount_cny": "min_amount", "max_amount_cny": "max_amount", "m
 
 class ProductForm(FlaskForm):
     name = StringField(_l("产品名称"), [required(_l("请填写产品名称"))])
-    kind = ChoiceField(_l("产品类型"), choices=ProductKind.choices())
+    # Equity investment is published as an investor profile, no longer as a product.
+    kind = ChoiceField(_l("产品类型"), choices=[c for c in ProductKind.choices() if c[0] != "equity_investment"])
     min_amount = WanYuanField(_l("最低金额（万元）"), [required()])
     max_amount = WanYuanField(_l("最高金额（万元）"), [required()])
     min_term_months = IntField(_l("最短期限（月）"), [required()])

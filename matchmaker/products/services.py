@@ -46,6 +46,9 @@ def check(values: Mapping[str, Any], *, current: Product | None = None) -> dict[
         add("description", problem)
     if values.get("kind") is not None and values["kind"] not in ProductKind.values():
         add("kind", N_("未知的产品类型：%(value)s", value=values["kind"]))
+    elif values.get("kind") == ProductKind.EQUITY_INVESTMENT.value:
+        # Equity investment is an investor profile (投资偏好), matched to rounds, not a loan-shaped product.
+        add("kind", "股权投资不再作为产品发布，请在「投资偏好」中发布")
     for field, label in (("min_amount_cny", "最低金额"), ("max_amount_cny", "最高金额")):
         amount = values.get(field)
         if amount is not None and not (0 < amount <= MAX_MONEY_CNY):

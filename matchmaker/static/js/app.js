@@ -2,7 +2,17 @@
 document.addEventListener("DOMContentLoaded", () => {
   // A form submits once: a double click must not send the same request twice.
   document.querySelectorAll("form[data-once]").forEach((form) => {
-    form.addEventListener("submit", () => {
+    form.addEventListener("submit", (event) => {
+      // A disabled button is left out of what the form sends: the pressed one's name and value (入选 or
+      // 不入选) go along as a hidden field instead.
+      const pressed = event.submitter;
+      if (pressed && pressed.name) {
+        const kept = document.createElement("input");
+        kept.type = "hidden";
+        kept.name = pressed.name;
+        kept.value = pressed.value;
+        form.appendChild(kept);
+      }
       form.querySelectorAll("button[type=submit]").forEach((b) => { b.disabled = true; });
     });
   });

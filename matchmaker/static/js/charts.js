@@ -39,6 +39,8 @@
     }),
     // The same bars, read as a share (the default rate of what each bank lent, in %).
     defaults_by_institution: (d, narrow) => builders.by_institution(d, narrow),
+    // Equity raised per month (bars: deals, line: amount), drawn as the market's monthly chart.
+    equity_monthly: (d) => builders.monthly(d),
     metrics: (d) => ({
       color: palette, tooltip: tooltip("axis"), legend: { top: 0 }, grid: { left: 40, right: 16, top: 40, bottom: 32 },
       xAxis: { type: "category", data: d.metrics }, yAxis: { type: "value", min: 0, max: 1 },
