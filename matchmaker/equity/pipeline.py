@@ -171,12 +171,14 @@ def steps_of(interest: EquityInterest) -> list[InterestStep]:
                                    .order_by(InterestStep.at, InterestStep.id)))
 
 
-def stale(*, now: dt.datetime | None = None) -> dict[int, list[EquityInterest]]:
-    """Open deals untouched for EQUITY_STALE_DAYS, by fund."""
+def stale(*, now: dt.datetime | None = None, institution_id: int | None = None) -> dict[int, list[EquityInterest]]:
+    """Open deals untouched for EQUITY_STALE_DAYS, by fund (every fund, or the one named)."""
     since = (now or now_utc()) - dt.timedelta(days=current_app.config["EQUITY_STALE_DAYS"])
+    query = sa.select(EquityInterest).where(EquityInterest.stage.not_in(ENDED), EquityInterest.moved_at < since)
+    if institution_id is not None:
+        query = query.where(EquityInterest.institution_id == institution_id)
     found: dict[int, list[EquityInterest]] = {}
-    for interest in db.session.scalars(sa.select(EquityInterest).where(
-            EquityInterest.stage.not_in(ENDED), EquityInterest.moved_at < since).order_by(EquityInterest.moved_at)):
+    for interest in db.session.scalars(query.order_by(EquityInterest.moved_at)):
         found.setdefault(interest.institution_id, []).append(interest)
     return found
 

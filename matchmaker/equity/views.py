@@ -52,7 +52,7 @@ def profile():
 def deals():
     actor = current_user()
     deals_ = pipeline.get_all(actor=actor)
-    stale = {d.id for deals_of in pipeline.stale().values() for d in deals_of}
+    stale = {d.id for d in pipeline.stale(institution_id=actor.institution_id).get(actor.institution_id, [])}
     return render_template("equity/deals.html", flow=fit.deal_flow(actor=actor, limit=20), deals=deals_, stale=stale,
                            profile=services.get_or_none(actor=actor))
 
@@ -108,12 +108,12 @@ def rounds():
     return render_template("equity/rounds.html", form=form, needs=services.get_needs(actor=current_user())), sent.status
 
 
-def _round_forms(actor, need):
+def _round_forms(actor, need, pitches):
     plan_form, pitch_form = RoundPlanForm(prefix="plan"), PitchForm(prefix="pitch")
     plan_form.document_id.choices = select_choices((str(d.id), d.title) for d in documents.get_all(actor=actor))
     if request.method == "GET" and need.plan_document_id:
         plan_form.document_id.data = str(need.plan_document_id)
-    pitched = {p.roadshow_id for p in roadshows.pitches_of_firm(actor=actor) if p.equity_need_id == need.id}
+    pitched = {p.roadshow_id for p in pitches}
     pitch_form.roadshow_id.choices = select_choices(
         (str(r.id), f"{r.held_on.isoformat()} {r.title}") for r in roadshows.get_all(status="open") if r.id not in pitched)
     return plan_form, pitch_form
@@ -123,7 +123,8 @@ def _round_forms(actor, need):
 def round_page(equity_need_id: int):
     actor = current_user()
     need = services.get_need(actor=actor, need_id=equity_need_id)
-    plan_form, pitch_form = _round_forms(actor, need)
+    pitches = [p for p in roadshows.pitches_of_firm(actor=actor) if p.equity_need_id == need.id]
+    plan_form, pitch_form = _round_forms(actor, need, pitches)
     status = 200
     if request.form.get("plan-document_id") is not None:
         sent = submit(plan_form, lambda: plans.set_plan(actor=actor, need_id=need.id,
@@ -144,7 +145,7 @@ def round_page(equity_need_id: int):
         "equity/round.html", need=need, investors=fit.investors_for(actor=actor, need_id=need.id),
         steps={i.id: pipeline.steps_of(i) for i in need.interests}, shared=plans.shared_with(need),
         plan_form=plan_form, pitch_form=pitch_form,
-        pitches=[p for p in roadshows.pitches_of_firm(actor=actor) if p.equity_need_id == need.id]), status
+        pitches=pitches), status
 
 
 @firm_pages.route("/<int:equity_need_id>/interests/<int:interest_id>/accept", methods=["POST"])

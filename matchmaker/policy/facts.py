@@ -12,20 +12,11 @@ from models import (
     Product, ProductKind, db,
 )
 
+from models.loan_schedule import months_after
+
 from ..credit import services as credit
 
 DEALS_NOT_LOANS = (ProductKind.GUARANTEE, ProductKind.TECH_INSURANCE)
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def firms(enterprise_ids: list[int] | None = None) -> dict[int, dict]:
@@ -63,7 +54,7 @@ def deals(enterprise_ids: list[int] | None = None) -> dict[int, list[dict]]:
     if enterprise_ids is not None:
         query = query.where(Loan.enterprise_id.in_(enterprise_ids))
     for loan, kind, name, institution_kind, last in db.session.execute(query):
-        ends = _add_months(loan.disbursed_on, loan.term_months)
+        ends = months_after(loan.disbursed_on, loan.term_months)
         if loan.status in (LoanStatus.REPAID, LoanStatus.WRITTEN_OFF) and last is not None:
             ends = min(ends, last)
         out.setdefault(loan.enterprise_id, []).append({
